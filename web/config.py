@@ -1,0 +1,68 @@
+"""Settings, read from the environment; the embedded default needs none of them."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return SECRET_KEY from the environment, or one generated once into the instance folder."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def settings_from_env(instance_path: Path) -> dict:
+    """Build the Flask config: PostgreSQL and Redis when their URLs are set, SQLite otherwise."""
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'pathways.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    redis_url = os.environ.get("REDIS_URL", "")
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "CELERY": celery_settings(redis_url),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "pathways@city.example.gov"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
+    }
+
+
+MATCH_SOFT_TIME_LIMIT = 15 * 60
+
+
+def celery_settings(redis_url: str) -> dict:
+    """Celery settings: a Redis broker in production, tasks run in-process without one."""
+    common = {
+        "include": ["workers.tasks"],
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_soft_time_limit": MATCH_SOFT_TIME_LIMIT,
+        "task_time_limit": MATCH_SOFT_TIME_LIMIT + 60,
+        "broker_connection_retry_on_startup": True,
+        "task_default_queue": os.environ.get("CELERY_QUEUE", "pathways"),
+    }
+    if not redis_url:
+        return common | {"task_always_eager": True, "task_eager_propagates": False}
+    return common | {
+        "broker_url": redis_url,
+        "result_backend": redis_url,
+        # Longer than the hard time limit, so Redis never redelivers a task still running.
+        "broker_transport_options": {"visibility_timeout": 2 * (MATCH_SOFT_TIME_LIMIT + 60)},
+        "result_expires": 24 * 3600,
+    }

@@ -1,0 +1,43 @@
+"""Pathways data model, one module per part of the program."""
+
+from web.models.accounts import ApiToken, Role, User
+from web.models.audit import AuditEvent
+from web.models.matching import (
+    MatchRound,
+    MatchStatus,
+    ProposedMatch,
+    RoundStatus,
+    UnmatchedApprentice,
+)
+from web.models.mentorships import CheckIn, Mentorship, MentorshipStatus
+from web.models.profiles import (
+    ApprenticeProfile,
+    ApprenticeSkill,
+    ApprenticeStatus,
+    MentorProfile,
+    MentorSkill,
+)
+from web.models.program import Cohort, PartnerInstitution, Skill
+
+__all__ = [
+    "ApiToken",
+    "ApprenticeProfile",
+    "ApprenticeSkill",
+    "ApprenticeStatus",
+    "AuditEvent",
+    "CheckIn",
+    "Cohort",
+    "MatchRound",
+    "MatchStatus",
+    "MentorProfile",
+    "MentorSkill",
+    "Mentorship",
+    "MentorshipStatus",
+    "PartnerInstitution",
+    "ProposedMatch",
+    "Role",
+    "RoundStatus",
+    "Skill",
+    "UnmatchedApprentice",
+    "User",
+]

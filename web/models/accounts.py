@@ -1,0 +1,81 @@
+"""People who sign in, and the API tokens partners create."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from web.extensions import db
+from web.models.base import created_at, int_pk
+
+if TYPE_CHECKING:
+    from web.models.profiles import ApprenticeProfile, MentorProfile
+    from web.models.program import PartnerInstitution
+
+
+class Role(enum.StrEnum):
+    """What a user does in the program; each role has its own pages."""
+
+    APPRENTICE = "apprentice"
+    MENTOR = "mentor"
+    COORDINATOR = "coordinator"
+    PARTNER = "partner"
+
+
+class User(UserMixin, db.Model):
+    """An account: apprentice, mentor, program coordinator or partner-institution contact."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int_pk]
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner_institutions.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[created_at]
+
+    partner: Mapped[PartnerInstitution | None] = relationship(back_populates="contacts")
+    apprentice_profile: Mapped[ApprenticeProfile | None] = relationship(back_populates="user")
+    mentor_profile: Mapped[MentorProfile | None] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of `password`, never the password itself."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True if `password` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, role: Role) -> bool:
+        """True if this user acts in `role`."""
+        return self.role == role
+
+
+class ApiToken(db.Model):
+    """A read-only API token of one partner institution; only its hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int_pk]
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner_institutions.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    partner: Mapped[PartnerInstitution] = relationship()

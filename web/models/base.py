@@ -1,0 +1,16 @@
+"""Column helpers shared by the models."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from sqlalchemy import DateTime, Integer
+from sqlalchemy.orm import mapped_column
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, the only clock the models use."""
+    return datetime.now(UTC)
+
+
+int_pk = Annotated[int, mapped_column(Integer, primary_key=True)]
+created_at = Annotated[datetime, mapped_column(DateTime(timezone=True), default=utcnow)]

@@ -1,0 +1,114 @@
+"""Apprentice and mentor profiles: what each side brings to a matching round."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from web.extensions import db
+from web.models.base import created_at, int_pk
+
+if TYPE_CHECKING:
+    from web.models.accounts import User
+    from web.models.program import Cohort, PartnerInstitution, Skill
+
+
+class ApprenticeStatus(enum.StrEnum):
+    """Where an apprentice stands, from registration to the end of the program."""
+
+    REGISTERED = "registered"
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    ACTIVE = "active"
+    ENDED = "ended"
+    WITHDRAWN = "withdrawn"
+
+
+class ApprenticeProfile(db.Model):
+    """An apprentice's registration: partner, cohort, goals, schedule and needs."""
+
+    __tablename__ = "apprentice_profiles"
+
+    id: Mapped[int_pk]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner_institutions.id"))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    pathways: Mapped[list[str]] = mapped_column(JSON, default=list)
+    availability: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
+    mode: Mapped[str] = mapped_column(String(20), default="either")
+    region: Mapped[str] = mapped_column(String(40), default="")
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    is_minor: Mapped[bool] = mapped_column(default=False)
+    exclude_mentor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    goals: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=ApprenticeStatus.REGISTERED)
+    created_at: Mapped[created_at]
+
+    user: Mapped[User | None] = relationship(back_populates="apprentice_profile")
+    partner: Mapped[PartnerInstitution] = relationship(back_populates="apprentices")
+    cohort: Mapped[Cohort] = relationship(back_populates="apprentices")
+    skills: Mapped[list[ApprenticeSkill]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def display_name(self) -> str:
+        """The apprentice's name, or a neutral label once they have withdrawn."""
+        return self.user.name if self.user else f"Withdrawn apprentice #{self.id}"
+
+
+class ApprenticeSkill(db.Model):
+    """A skill an apprentice wants to learn, and how much (1 = basics, 3 = in depth)."""
+
+    __tablename__ = "apprentice_skills"
+
+    apprentice_id: Mapped[int] = mapped_column(
+        ForeignKey("apprentice_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"), primary_key=True)
+    level: Mapped[int] = mapped_column(default=1)
+
+    skill: Mapped[Skill] = relationship(lazy="joined")
+
+
+class MentorProfile(db.Model):
+    """A city IT staff member's offer to mentor: expertise, capacity and schedule."""
+
+    __tablename__ = "mentor_profiles"
+
+    id: Mapped[int_pk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    department: Mapped[str] = mapped_column(String(120))
+    job_title: Mapped[str] = mapped_column(String(120))
+    pathways: Mapped[list[str]] = mapped_column(JSON, default=list)
+    capacity: Mapped[int] = mapped_column(default=1)
+    availability: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
+    mode: Mapped[str] = mapped_column(String(20), default="either")
+    region: Mapped[str] = mapped_column(String(40), default="")
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    background_checked: Mapped[bool] = mapped_column(default=False)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    accepting: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[created_at]
+
+    user: Mapped[User] = relationship(back_populates="mentor_profile", lazy="joined")
+    skills: Mapped[list[MentorSkill]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class MentorSkill(db.Model):
+    """A skill a mentor can teach, with their level (1 = working, 3 = expert)."""
+
+    __tablename__ = "mentor_skills"
+
+    mentor_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"), primary_key=True)
+    level: Mapped[int] = mapped_column(default=1)
+
+    skill: Mapped[Skill] = relationship(lazy="joined")
