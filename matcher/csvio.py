@@ -1,0 +1,292 @@
+"""The spreadsheet contract: apprentices and mentors in, pairs and scores out."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from matcher.profiles import COMPONENTS, MODES, Apprentice, MatchResult, Mentor
+from matcher.schedule import format_availability, parse_availability
+
+logger = logging.getLogger(__name__)
+
+APPRENTICE_COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "partner",
+    "pathways",
+    "skills",
+    "availability",
+    "mode",
+    "region",
+    "languages",
+    "minor",
+    "exclude_mentors",
+)
+MENTOR_COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "department",
+    "title",
+    "pathways",
+    "skills",
+    "capacity",
+    "availability",
+    "mode",
+    "region",
+    "languages",
+    "background_checked",
+)
+PAIR_COLUMNS = ("apprentice_id", "mentor_id", "score", *COMPONENTS, "reason")
+_TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
+
+
+@dataclass(frozen=True)
+class CsvProblem:
+    """One problem in an input file, at a 1-based file line (the header is line 1)."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+class CsvProblems(Exception):
+    """Every problem found in a file; nothing was imported."""
+
+    def __init__(self, problems: Sequence[CsvProblem]):
+        self.problems = list(problems)
+        super().__init__(
+            f"{len(self.problems)} problem(s): " + "; ".join(str(p) for p in self.problems[:5])
+        )
+
+
+def read_apprentices(stream: TextIO) -> list[Apprentice]:
+    """Parse apprentices from CSV; raise CsvProblems listing every bad cell."""
+    return _read(stream, APPRENTICE_COLUMNS, _apprentice)
+
+
+def read_mentors(stream: TextIO) -> list[Mentor]:
+    """Parse mentors from CSV; raise CsvProblems listing every bad cell."""
+    return _read(stream, MENTOR_COLUMNS, _mentor)
+
+
+def _read(stream: TextIO, columns: Sequence[str], build: Callable) -> list:
+    reader = csv.reader(stream)
+    header = [h.strip().lstrip("\ufeff").casefold() for h in next(reader, [])]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise CsvProblems([CsvProblem(1, c, "required column is missing") for c in missing])
+    people, problems, seen = [], [], {}
+    line = reader.line_num
+    for cells in reader:
+        start, line = line + 1, reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        row = _Row(dict(zip(header, cells, strict=False)), start, problems)
+        person, key = build(row), row.text("id")
+        if key and key in seen:
+            problems.append(CsvProblem(start, "id", f"duplicate id (first on line {seen[key]})"))
+        seen.setdefault(key, start)
+        if person is not None:
+            people.append(person)
+    if problems:
+        raise CsvProblems(problems)
+    return people
+
+
+class _Row:
+    """Typed access to one row's cells that records problems instead of raising."""
+
+    def __init__(self, cells: dict[str, str], line: int, problems: list[CsvProblem]):
+        self.cells, self.line, self.problems = cells, line, problems
+        self.failed = False
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(CsvProblem(self.line, column, message))
+        self.failed = True
+
+    def text(self, column: str) -> str:
+        return (self.cells.get(column) or "").strip()
+
+    def items(self, column: str) -> frozenset[str]:
+        return frozenset(x.strip() for x in self.text(column).split(";") if x.strip())
+
+    def words(self, column: str, default: frozenset[str] = frozenset()) -> frozenset[str]:
+        return frozenset(x.casefold() for x in self.items(column)) or default
+
+    def required(self, column: str) -> str:
+        value = self.text(column)
+        if not value:
+            self.problem(column, "must not be empty")
+        return value
+
+    def flag(self, column: str, default: bool | None = None) -> bool:
+        value = self.text(column).casefold()
+        if value in _TRUE or value in _FALSE:
+            return value in _TRUE
+        if not value and default is not None:
+            return default
+        self.problem(column, f"must be true or false, got {value!r}")
+        return False
+
+    def mode(self) -> str:
+        value = self.text("mode").casefold().replace("-", "_").replace(" ", "_") or "either"
+        if value not in MODES:
+            self.problem("mode", f"must be one of {', '.join(MODES)}, got {value!r}")
+        return value
+
+    def availability(self):
+        try:
+            return parse_availability(self.text("availability"))
+        except ValueError as exc:
+            self.problem("availability", str(exc))
+            return ()
+
+    def skills(self) -> dict[str, int]:
+        out = {}
+        for item in self.items("skills"):
+            key, _, level = item.partition(":")
+            key, level = key.strip().casefold(), level.strip() or "1"
+            if not key or level not in ("1", "2", "3"):
+                self.problem("skills", f"'{item}' must be 'skill' or 'skill:level' (level 1-3)")
+                continue
+            out[key] = int(level)
+        return out
+
+    def capacity(self) -> int:
+        value = self.text("capacity") or "1"
+        if not value.isdigit():
+            self.problem("capacity", f"must be a whole number 0 or more, got {value!r}")
+            return 0
+        return int(value)
+
+
+def _apprentice(row: _Row) -> Apprentice | None:
+    person = Apprentice(
+        id=row.required("id"),
+        name=row.text("name"),
+        email=row.text("email"),
+        partner=row.text("partner"),
+        pathways=row.items("pathways"),
+        skills=row.skills(),
+        availability=row.availability(),
+        mode=row.mode(),
+        region=row.text("region"),
+        languages=row.words("languages", frozenset({"english"})),
+        minor=row.flag("minor"),
+        exclude_mentors=row.items("exclude_mentors"),
+    )
+    return None if row.failed else person
+
+
+def _mentor(row: _Row) -> Mentor | None:
+    person = Mentor(
+        id=row.required("id"),
+        name=row.text("name"),
+        email=row.text("email"),
+        department=row.text("department"),
+        title=row.text("title"),
+        pathways=row.items("pathways"),
+        skills=row.skills(),
+        capacity=row.capacity(),
+        availability=row.availability(),
+        mode=row.mode(),
+        region=row.text("region"),
+        languages=row.words("languages", frozenset({"english"})),
+        background_checked=row.flag("background_checked", default=False),
+    )
+    return None if row.failed else person
+
+
+def write_pairs(stream: TextIO, result: MatchResult) -> None:
+    """One row per apprentice: pair, score, each component and the reason."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(PAIR_COLUMNS)
+    rows = [
+        (
+            p.apprentice_id,
+            p.mentor_id,
+            f"{p.score:.4f}",
+            *(f"{p.components.get(c, 0.0):.4f}" for c in COMPONENTS),
+            p.reason,
+        )
+        for p in result.pairs
+    ]
+    rows += [
+        (u.apprentice_id, "", "", *("" for _ in COMPONENTS), u.reason) for u in result.unmatched
+    ]
+    writer.writerows(sorted(rows, key=lambda r: r[0]))
+
+
+def write_scores(stream: TextIO, scores: Iterable[tuple[str, str, float]]) -> None:
+    """Every allowed pair with its score."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(("apprentice_id", "mentor_id", "score"))
+    writer.writerows((a, m, f"{s:.4f}") for a, m, s in scores)
+
+
+def write_apprentices(stream: TextIO, apprentices: Iterable[Apprentice]) -> None:
+    """Apprentices in the import format (round-trips through read_apprentices)."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(APPRENTICE_COLUMNS)
+    for a in apprentices:
+        writer.writerow(
+            (
+                a.id,
+                a.name,
+                a.email,
+                a.partner,
+                _join(a.pathways),
+                _skills_text(a.skills),
+                format_availability(a.availability),
+                a.mode,
+                a.region,
+                _join(a.languages),
+                _flag(a.minor),
+                _join(a.exclude_mentors),
+            )
+        )
+
+
+def write_mentors(stream: TextIO, mentors: Iterable[Mentor]) -> None:
+    """Mentors in the import format (round-trips through read_mentors)."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(MENTOR_COLUMNS)
+    for m in mentors:
+        writer.writerow(
+            (
+                m.id,
+                m.name,
+                m.email,
+                m.department,
+                m.title,
+                _join(m.pathways),
+                _skills_text(m.skills),
+                m.capacity,
+                format_availability(m.availability),
+                m.mode,
+                m.region,
+                _join(m.languages),
+                _flag(m.background_checked),
+            )
+        )
+
+
+def _join(items: Iterable[str]) -> str:
+    return ";".join(sorted(items))
+
+
+def _skills_text(skills) -> str:
+    return ";".join(f"{k}:{v}" for k, v in sorted(skills.items()))
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"

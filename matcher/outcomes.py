@@ -1,0 +1,144 @@
+"""Turn a solved assignment into explained Pair and Unmatched records."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+
+from matcher import explain
+from matcher.candidates import Edges, row_blocks
+from matcher.constraints import overlap_block, rule_failures
+from matcher.features import Encoded
+from matcher.profiles import Apprentice, MatchRules, Mentor, Pair, Unmatched
+from matcher.scoring import pair_components
+
+logger = logging.getLogger(__name__)
+
+MAX_RIVALS = 3
+
+
+def build_pairs(
+    enc: Encoded,
+    apprentices: Sequence[Apprentice],
+    mentors: Sequence[Mentor],
+    mentor_of: np.ndarray,
+    locked: np.ndarray,
+    rules: MatchRules,
+) -> list[Pair]:
+    """Explained pairs for every matched apprentice (locked ones flagged)."""
+    rows = np.flatnonzero(mentor_of >= 0)
+    cols = mentor_of[rows]
+    comps = pair_components(enc, rows, cols, rules.schedule_target_minutes)
+    broken = _broken_rules(enc, rows[locked[rows]], cols[locked[rows]], rules)
+    pairs = []
+    for k, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+        components = {name: float(values[k]) for name, values in comps.items()}
+        facts = explain.pair_facts(apprentices[i], mentors[j])
+        if i in broken:
+            facts["breaks_rules"] = broken[i]
+        reason = explain.pair_reason(facts, locked=bool(locked[i]))
+        pairs.append(
+            Pair(
+                apprentices[i].id,
+                mentors[j].id,
+                sum(components.values()),
+                components,
+                facts,
+                reason,
+                locked=bool(locked[i]),
+            )
+        )
+    return pairs
+
+
+def _broken_rules(enc, rows, cols, rules) -> dict[int, list[str]]:
+    # Locked pairs are kept as the coordinator decided; we still say which rules they break.
+    out = {}
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        r = np.array([i])
+        fails = rule_failures(enc, r, overlap_block(enc, r), rules.min_overlap_minutes)
+        broken = [name for name, block in fails.items() if name != "capacity" and block[0, j]]
+        if broken:
+            out[i] = broken
+    return out
+
+
+def build_unmatched(
+    enc: Encoded,
+    edges: Edges,
+    best: np.ndarray,
+    mentor_of: np.ndarray,
+    pair_scores: np.ndarray,
+    rules: MatchRules,
+) -> list[Unmatched]:
+    """The binding reason for every apprentice left without a mentor."""
+    lonely = np.flatnonzero(mentor_of < 0)
+    none_ok = lonely[edges.feasible[lonely] == 0]
+    counts = failure_counts(enc, none_ok, rules)
+    out = {}
+    for k, i in enumerate(none_ok.tolist()):
+        allowed = counts[k].pop("allowed")
+        if allowed:  # only on the candidate path: allowed mentors that were not shortlisted
+            out[i] = explain.not_shortlisted(enc.apprentice_ids[i], allowed)
+        else:
+            out[i] = explain.no_compatible(enc.apprentice_ids[i], counts[k], enc.shape[1], rules)
+    starts = np.searchsorted(edges.rows, np.arange(enc.shape[0] + 1))
+    takers = _Takers(enc, mentor_of, pair_scores.tolist())
+    for i in lonely[edges.feasible[lonely] > 0].tolist():
+        out[i] = _competition(enc, edges, starts, i, best[i], takers, rules)
+    return [out[i] for i in sorted(out)]
+
+
+def failure_counts(enc: Encoded, rows: np.ndarray, rules: MatchRules) -> list[dict[str, int]]:
+    """For each apprentice in `rows`, how many mentors each hard rule excludes.
+
+    The extra key "allowed" counts mentors that pass every rule.
+    """
+    counts = []
+    for block in row_blocks(len(rows), enc.shape[1]):
+        sub = rows[block]
+        fails = rule_failures(enc, sub, overlap_block(enc, sub), rules.min_overlap_minutes)
+        sums = {name: f.sum(axis=1) for name, f in fails.items()}
+        sums["allowed"] = (~np.logical_or.reduce(list(fails.values()))).sum(axis=1)
+        counts.extend({n: int(s[k]) for n, s in sums.items()} for k in range(len(sub)))
+    return counts
+
+
+class _Takers:
+    """Who took each mentor's places, built once per mentor on first use."""
+
+    def __init__(self, enc: Encoded, mentor_of: np.ndarray, pair_scores: np.ndarray):
+        self.order = np.argsort(mentor_of, kind="stable")
+        self.bounds = np.searchsorted(mentor_of[self.order], np.arange(enc.shape[1] + 1))
+        self.enc, self.scores, self.cache = enc, pair_scores, {}
+
+    def of(self, j: int) -> list[dict[str, object]]:
+        """The apprentices holding mentor j's places, with their scores."""
+        if j not in self.cache:
+            held = self.order[self.bounds[j] : self.bounds[j + 1]].tolist()
+            self.cache[j] = [
+                {"apprentice_id": self.enc.apprentice_ids[t], "score": round(self.scores[t], 4)}
+                for t in held
+            ]
+        return self.cache[j]
+
+
+def _competition(enc, edges, starts, i, best, takers: _Takers, rules) -> Unmatched:
+    lo, hi = starts[i], starts[i + 1]
+    if hi == lo:
+        return explain.below_min_score(
+            enc.apprentice_ids[i], float(best), int(edges.feasible[i]), rules
+        )
+    scores = edges.scores[lo:hi]
+    top = np.argsort(-scores, kind="stable")[:MAX_RIVALS].tolist()
+    rivals = [
+        {
+            "mentor_id": enc.mentor_ids[int(edges.cols[lo + k])],
+            "score": round(float(scores[k]), 4),
+            "taken_by": takers.of(int(edges.cols[lo + k])),
+        }
+        for k in top
+    ]
+    return explain.capacity_taken(enc.apprentice_ids[i], rivals)

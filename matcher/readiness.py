@@ -1,0 +1,81 @@
+"""Before a round: is there enough mentor capacity where apprentices need it?"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from matcher.candidates import feasible_counts
+from matcher.config import check_rules
+from matcher.explain import no_compatible
+from matcher.features import encode
+from matcher.outcomes import failure_counts
+from matcher.profiles import Apprentice, MatchRules, Mentor
+
+logger = logging.getLogger(__name__)
+
+FEW_OPTIONS = 3
+
+
+def check_readiness(
+    apprentices: Sequence[Apprentice],
+    mentors: Sequence[Mentor],
+    rules: MatchRules = MatchRules(),  # noqa: B008 - frozen, so a shared default is safe
+) -> dict[str, object]:
+    """Demand vs capacity per pathway and skill, and apprentices with no compatible mentor."""
+    check_rules(rules)
+    apprentices = sorted(apprentices, key=lambda a: a.id)
+    mentors = sorted(mentors, key=lambda m: m.id)
+    enc = encode(apprentices, mentors, rules)
+    feasible = feasible_counts(enc, rules)
+    stranded = np.flatnonzero(feasible == 0)
+    reasons = [
+        no_compatible(enc.apprentice_ids[i], _rules_only(counts), len(mentors), rules)
+        for i, counts in zip(stranded.tolist(), failure_counts(enc, stranded, rules), strict=True)
+    ]
+    places = sum(max(m.capacity, 0) for m in mentors)
+    return {
+        "apprentices": len(apprentices),
+        "mentors": len(mentors),
+        "places": places,
+        "places_per_apprentice": round(places / len(apprentices), 4) if apprentices else None,
+        "pathways": _supply_demand(
+            [a.pathways for a in apprentices], mentors, lambda m: m.pathways
+        ),
+        "skills": _supply_demand([a.skills for a in apprentices], mentors, lambda m: m.skills),
+        "no_compatible_mentor": [
+            {"apprentice_id": r.apprentice_id, "reason": r.reason, **r.details} for r in reasons
+        ],
+        "few_options": [
+            enc.apprentice_ids[i]
+            for i in np.flatnonzero((feasible > 0) & (feasible < FEW_OPTIONS)).tolist()
+        ],
+        "ready": not reasons and places >= len(apprentices),
+    }
+
+
+def _rules_only(counts: dict[str, int]) -> dict[str, int]:
+    return {rule: count for rule, count in counts.items() if rule != "allowed"}
+
+
+def _supply_demand(wants: Iterable[Iterable[str]], mentors, offers) -> list[dict[str, object]]:
+    """Per key: apprentices asking for it vs places of mentors offering it, worst first."""
+    demand = Counter(k.casefold() for w in wants for k in set(w))
+    supply = Counter()
+    for m in mentors:
+        for key in {k.casefold() for k in offers(m)}:
+            supply[key] += max(m.capacity, 0)
+    rows = [
+        {
+            "key": k,
+            "apprentices": demand[k],
+            "mentor_places": supply[k],
+            "shortfall": max(demand[k] - supply[k], 0),
+            "places_per_apprentice": round(supply[k] / demand[k], 4),
+        }
+        for k in demand
+    ]
+    return sorted(rows, key=lambda r: (r["places_per_apprentice"], r["key"]))

@@ -1,0 +1,125 @@
+"""Weekly availability: parsing, formatting and overlap as array operations."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from matcher.profiles import DAYS, TimeSlot
+
+logger = logging.getLogger(__name__)
+
+MINUTES_PER_DAY = 24 * 60
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WINDOW = re.compile(r"^([a-z]+)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+
+def parse_availability(text: str) -> tuple[TimeSlot, ...]:
+    """Parse `mon 17:00-20:00; sat 09:00-12:00` into merged, sorted weekly slots."""
+    slots = [_parse_window(part.strip()) for part in (text or "").split(";") if part.strip()]
+    return merge_slots(slots)
+
+
+def _parse_window(part: str) -> TimeSlot:
+    match = _WINDOW.match(part.lower())
+    if not match:
+        raise ValueError(f"'{part}' is not a time window like 'mon 17:00-20:00'")
+    day_name, h1, m1, h2, m2 = match.groups()
+    day = _day_index(day_name, part)
+    start, end = _minutes(int(h1), int(m1), part), _minutes(int(h2), int(m2), part)
+    if start >= end:
+        raise ValueError(f"'{part}' ends before it starts (use 24-hour times within one day)")
+    return TimeSlot(day, start, end)
+
+
+def _day_index(name: str, part: str) -> int:
+    for index, day in enumerate(DAYS):
+        if name in (day, _FULL_DAYS[index]):
+            return index
+    raise ValueError(f"unknown day '{name}' in '{part}' (use mon, tue, ..., sun)")
+
+
+def _minutes(hour: int, minute: int, part: str) -> int:
+    if minute > 59 or hour > 24 or (hour == 24 and minute):
+        raise ValueError(f"invalid time in '{part}' (use 24-hour times from 00:00 to 24:00)")
+    return hour * 60 + minute
+
+
+def merge_slots(slots: Sequence[TimeSlot]) -> tuple[TimeSlot, ...]:
+    """Sort slots and merge those that overlap or touch on the same day."""
+    merged: list[TimeSlot] = []
+    for slot in sorted(slots):
+        last = merged[-1] if merged else None
+        if last and last.day == slot.day and slot.start <= last.end:
+            merged[-1] = TimeSlot(last.day, last.start, max(last.end, slot.end))
+        else:
+            merged.append(slot)
+    return tuple(merged)
+
+
+def format_availability(slots: Sequence[TimeSlot]) -> str:
+    """Format slots back into the `mon 17:00-20:00; sat 09:00-12:00` form."""
+    return "; ".join(f"{DAYS[s.day]} {_hhmm(s.start)}-{_hhmm(s.end)}" for s in slots)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def total_minutes(slots: Sequence[TimeSlot]) -> int:
+    """Minutes per week covered by (merged) slots."""
+    return sum(s.end - s.start for s in slots)
+
+
+def overlap_slots(a: Sequence[TimeSlot], b: Sequence[TimeSlot]) -> tuple[TimeSlot, ...]:
+    """The windows two people share each week (for explanations; one pair at a time)."""
+    shared = []
+    for x in a:
+        for y in b:
+            start, end = max(x.start, y.start), min(x.end, y.end)
+            if x.day == y.day and start < end:
+                shared.append(TimeSlot(x.day, start, end))
+    return merge_slots(shared)
+
+
+def coverage_matrices(
+    first: Sequence[Sequence[TimeSlot]], second: Sequence[Sequence[TimeSlot]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Encode two groups' weeks over shared elementary segments.
+
+    Returns `(weighted, covered, bounds)`: `weighted @ covered.T` gives the weekly overlap in
+    minutes of everyone in `first` with everyone in `second` (exact, float32 integers);
+    segment k runs from `bounds[k]` to `bounds[k + 1]` minutes after Monday 00:00.
+    """
+    bounds = _segment_bounds([*first, *second])
+    lengths = np.diff(bounds).astype(np.float32)
+    weighted = _coverage(first, bounds) * lengths
+    return weighted, _coverage(second, bounds), bounds
+
+
+def _segment_bounds(groups: Sequence[Sequence[TimeSlot]]) -> np.ndarray:
+    starts, ends = _flat_week_minutes(groups)[1:]
+    return np.unique(np.concatenate([starts, ends, [0, 7 * MINUTES_PER_DAY]]))
+
+
+def _flat_week_minutes(groups: Sequence[Sequence[TimeSlot]]):
+    owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    flat = [
+        (s.day * MINUTES_PER_DAY + s.start, s.day * MINUTES_PER_DAY + s.end)
+        for g in groups
+        for s in g
+    ]
+    pairs = np.array(flat, dtype=np.int64).reshape(-1, 2)
+    return owner, pairs[:, 0], pairs[:, 1]
+
+
+def _coverage(groups: Sequence[Sequence[TimeSlot]], bounds: np.ndarray) -> np.ndarray:
+    # A +1/-1 difference array per person, summed along the week, marks covered segments.
+    owner, starts, ends = _flat_week_minutes(groups)
+    diff = np.zeros((len(groups), len(bounds)), dtype=np.int32)
+    np.add.at(diff, (owner, np.searchsorted(bounds, starts)), 1)
+    np.add.at(diff, (owner, np.searchsorted(bounds, ends)), -1)
+    return (np.cumsum(diff, axis=1)[:, :-1] > 0).astype(np.float32)
