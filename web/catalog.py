@@ -109,6 +109,7 @@ def format_availability(rows: list[list[int]]) -> str:
 
     return format_slots(slots_from_json(rows or []))
 
+
 # The skills taxonomy, drawn from the city's IT job class specifications: key, label, category.
 SKILL_TAXONOMY = (
     ("python", "Python programming", "Programming"),

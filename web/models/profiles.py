@@ -95,9 +95,7 @@ class MentorProfile(db.Model):
     created_at: Mapped[created_at]
 
     user: Mapped[User] = relationship(back_populates="mentor_profile", lazy="joined")
-    skills: Mapped[list[MentorSkill]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    skills: Mapped[list[MentorSkill]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
 class MentorSkill(db.Model):

@@ -1,0 +1,89 @@
+"""Browser fixtures: the app served on a local port and headless Debian Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import require_service
+from web import create_app
+from web.demo import load_demo_program
+from web.extensions import db
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
+
+UNLABELLED_FIELDS = """
+() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+  .map(el => el.name || el.id)
+"""
+HEADING_LEVELS = "() => [...document.querySelectorAll('h1,h2,h3,h4')].map(h => +h.tagName[1])"
+OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, migrated_sqlite):
+    """The app with demo data, served over HTTP on a free local port."""
+    path = tmp_path_factory.mktemp("live") / "pathways.db"
+    shutil.copy(migrated_sqlite, path)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        load_demo_program(seed=5, apprentices=40, mentors=10)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium driven by Playwright."""
+    require_service("Chromium", os.path.exists(CHROMIUM))
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A fresh page the size of a phone screen."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def check_page(page, name: str) -> None:
+    """The page has labelled fields, ordered headings and no sideways scrolling on a phone."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    assert page.evaluate(UNLABELLED_FIELDS) == []
+    levels = page.evaluate(HEADING_LEVELS)
+    assert levels.count(1) == 1 and levels[0] == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert page.evaluate(OVERFLOW) <= 0
+    assert page.evaluate("() => document.documentElement.lang") == "en"

@@ -1,0 +1,98 @@
+"""Pathways web application: the app factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from celery import Celery, Task
+from flask import Flask
+
+from web.config import settings_from_env
+from web.extensions import csrf, db, login_manager, migrate
+
+logger = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the Flask app; `config` overrides settings read from the environment."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PATHWAYS_INSTANCE") or None,
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(settings_from_env(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    celery_init_app(app)
+    from web.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension singletons to `app`."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    from web import models  # noqa: F401  (registers every table on the metadata)
+    from web.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount one blueprint per audience."""
+    from web.api import bp as api_bp
+    from web.apprentices import bp as apprentices_bp
+    from web.auth import bp as auth_bp
+    from web.coordinator import bp as coordinator_bp
+    from web.errors import register_error_handlers
+    from web.home import bp as home_bp
+    from web.mentors import bp as mentors_bp
+    from web.partners import bp as partners_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(apprentices_bp, url_prefix="/apprentice")
+    app.register_blueprint(mentors_bp, url_prefix="/mentor")
+    app.register_blueprint(coordinator_bp, url_prefix="/coordinator")
+    app.register_blueprint(partners_bp, url_prefix="/partner")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)
+    register_error_handlers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Make the program's vocabulary available to every template."""
+    from web import catalog
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(catalog=catalog)
+    app.jinja_env.filters.update(
+        label=catalog.label,
+        availability=catalog.format_availability,
+        percent=lambda value: f"{100 * (value or 0):.0f}%",
+    )
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Create the Celery app whose tasks run inside this Flask app's context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app

@@ -1,0 +1,1 @@
+"""Business rules shared by several audiences: they flush, never commit."""

@@ -1,0 +1,62 @@
+"""Turning stored profiles into the matcher's plain data."""
+
+from __future__ import annotations
+
+from matcher import Apprentice, MatchRules, Mentor
+from web.catalog import slots_from_json
+from web.models import ApprenticeProfile, MentorProfile
+
+
+def apprentice_input(profile: ApprenticeProfile) -> Apprentice:
+    """The matcher's view of an apprentice profile."""
+    return Apprentice(
+        id=str(profile.id),
+        name=profile.display_name,
+        email=profile.user.email if profile.user else "",
+        partner=profile.partner.name,
+        pathways=frozenset(profile.pathways),
+        skills={s.skill.key: s.level for s in profile.skills},
+        availability=slots_from_json(profile.availability),
+        mode=profile.mode,
+        region=profile.region,
+        languages=frozenset(profile.languages),
+        minor=profile.is_minor,
+        exclude_mentors=frozenset(str(m) for m in profile.exclude_mentor_ids),
+    )
+
+
+def mentor_input(profile: MentorProfile, places_taken: int = 0) -> Mentor:
+    """The matcher's view of a mentor, with places already taken by running mentorships."""
+    return Mentor(
+        id=str(profile.id),
+        name=profile.user.name,
+        email=profile.user.email,
+        department=profile.department,
+        title=profile.job_title,
+        pathways=frozenset(profile.pathways),
+        skills={s.skill.key: s.level for s in profile.skills},
+        capacity=max(profile.capacity - places_taken, 0),
+        availability=slots_from_json(profile.availability),
+        mode=profile.mode,
+        region=profile.region,
+        languages=frozenset(profile.languages),
+        background_checked=profile.background_checked,
+    )
+
+
+def rules_from_parameters(
+    parameters: dict,
+    locked: frozenset[tuple[str, str]] = frozenset(),
+    rejected: frozenset[tuple[str, str]] = frozenset(),
+) -> MatchRules:
+    """The matcher's rules from a round's saved parameters and the coordinator's decisions."""
+    defaults = MatchRules()
+    return MatchRules(
+        weights=parameters.get("weights") or dict(defaults.weights),
+        objective=parameters.get("objective", defaults.objective),
+        min_overlap_minutes=int(parameters.get("min_overlap_minutes", 60)),
+        min_score=float(parameters.get("min_score", 0.0)),
+        load_spreading=float(parameters.get("load_spreading", 0.0)),
+        locked=locked,
+        rejected=rejected,
+    )

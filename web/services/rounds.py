@@ -1,0 +1,264 @@
+"""Matching rounds: starting one, running the matcher for it, storing what it proposes."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import delete, func, select, text, update
+
+from matcher import MatchResult, propose_pairs
+from web.database import enqueue_after_commit
+from web.errors_domain import DomainError
+from web.extensions import db
+from web.models import (
+    ApprenticeProfile,
+    ApprenticeStatus,
+    Cohort,
+    MatchRound,
+    MatchStatus,
+    MentorProfile,
+    Mentorship,
+    MentorshipStatus,
+    ProposedMatch,
+    RoundStatus,
+    UnmatchedApprentice,
+    User,
+)
+from web.models.base import utcnow
+from web.services import audit
+from web.services.matching_inputs import apprentice_input, mentor_input, rules_from_parameters
+
+logger = logging.getLogger(__name__)
+
+RUN_ROUND_TASK = "workers.tasks.run_match_round"
+MATCHABLE = (ApprenticeStatus.REGISTERED, ApprenticeStatus.PROPOSED)
+# Approved apprentices go into the next round too, so their approved pair is kept (locked).
+IN_ROUND = (*MATCHABLE, ApprenticeStatus.APPROVED)
+LIVE_MENTORSHIPS = (MentorshipStatus.AWAITING_MENTOR, MentorshipStatus.ACTIVE)
+
+
+class RoundInProgress(DomainError):
+    """The cohort already has a round waiting or running."""
+
+
+def start_round(cohort: Cohort, parameters: dict, started_by: User) -> MatchRound:
+    """Create a queued round for `cohort`; the worker starts it once this transaction commits."""
+    busy = db.session.scalar(
+        select(MatchRound.id).where(
+            MatchRound.cohort_id == cohort.id,
+            MatchRound.status.in_([RoundStatus.QUEUED, RoundStatus.RUNNING]),
+        )
+    )
+    if busy:
+        raise RoundInProgress(f"Round {busy} of this cohort is still running. Wait for it first.")
+    # Decisions carry over from the last round that produced pairs, not from a failed one.
+    previous = next((r for r in cohort.rounds if r.status == RoundStatus.SUCCEEDED), None)
+    match_round = MatchRound(
+        cohort=cohort,
+        parameters=parameters,
+        started_by=started_by,
+        previous_round_id=previous.id if previous else None,
+    )
+    db.session.add(match_round)
+    db.session.flush()
+    audit.record(started_by, "round.started", match_round, **parameters)
+    enqueue_after_commit(RUN_ROUND_TASK, match_round.id)
+    return match_round
+
+
+def retry_round(match_round: MatchRound, user: User) -> None:
+    """Queue a failed or stalled round again; its earlier results are replaced."""
+    if match_round.status == RoundStatus.SUCCEEDED:
+        raise DomainError("This round already finished. Start a new round to match again.")
+    match_round.status = RoundStatus.QUEUED
+    match_round.error = None
+    match_round.progress = 0.0
+    match_round.progress_message = "Waiting for a worker"
+    audit.record(user, "round.retried", match_round)
+    enqueue_after_commit(RUN_ROUND_TASK, match_round.id)
+
+
+def run_round(round_id: int, task_id: str | None = None) -> None:
+    """Run the matcher for a round and store its proposals, once, however often it is called."""
+    _lock_round(round_id)
+    match_round = db.session.get(MatchRound, round_id)
+    if match_round is None:
+        logger.warning("round %s does not exist; nothing to run", round_id)
+        return
+    if match_round.status == RoundStatus.SUCCEEDED:
+        logger.info("round %s already succeeded; not running it again", round_id)
+        return
+    _set_progress(round_id, 0.0, "Loading profiles", status=RoundStatus.RUNNING, task_id=task_id)
+    result = _propose_for(match_round)
+    _store_result(match_round, result)
+    db.session.flush()
+
+
+def mark_failed(round_id: int, message: str) -> None:
+    """Record in its own transaction that a round failed, with a message for the coordinator."""
+    _set_progress(round_id, 1.0, "Failed", status=RoundStatus.FAILED, error=message)
+
+
+def _lock_round(round_id: int) -> None:
+    """Serialize runs of the same round on PostgreSQL, so two deliveries store one result."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": round_id})
+
+
+def _set_progress(round_id: int, fraction: float, message: str, **values) -> None:
+    """Write progress through its own connection so the round page sees it at once."""
+    values |= {"progress": round(fraction, 3), "progress_message": message[:200]}
+    if values.get("status") == RoundStatus.RUNNING:
+        values |= {"started_at": utcnow(), "attempts": MatchRound.attempts + 1}
+    if values.get("status") == RoundStatus.FAILED:
+        values["finished_at"] = utcnow()
+    with db.engine.begin() as connection:
+        connection.execute(update(MatchRound).where(MatchRound.id == round_id).values(**values))
+
+
+def _propose_for(match_round: MatchRound) -> MatchResult:
+    published = select(Mentorship.apprentice_id).where(Mentorship.status.in_(LIVE_MENTORSHIPS))
+    apprentices = db.session.scalars(
+        select(ApprenticeProfile)
+        .where(
+            ApprenticeProfile.cohort_id == match_round.cohort_id,
+            ApprenticeProfile.status.in_(IN_ROUND),
+            ApprenticeProfile.id.not_in(published),
+        )
+        .order_by(ApprenticeProfile.id)
+    ).all()
+    mentors = db.session.scalars(
+        select(MentorProfile).where(MentorProfile.accepting).order_by(MentorProfile.id)
+    ).all()
+    taken = places_taken()
+    rules = rules_from_parameters(match_round.parameters, *_decisions_carried_over(match_round))
+
+    def progress(fraction: float, message: str) -> None:
+        _set_progress(match_round.id, 0.05 + 0.9 * fraction, message)
+
+    return propose_pairs(
+        [apprentice_input(a) for a in apprentices],
+        [mentor_input(m, taken.get(m.id, 0)) for m in mentors],
+        rules,
+        progress=progress,
+    )
+
+
+def places_taken() -> dict[int, int]:
+    """Mentor id -> places held by mentorships already published and not ended."""
+    rows = db.session.execute(
+        select(Mentorship.mentor_id, func.count())
+        .where(Mentorship.status.in_(LIVE_MENTORSHIPS))
+        .group_by(Mentorship.mentor_id)
+    )
+    return dict(rows.all())
+
+
+def _decisions_carried_over(
+    match_round: MatchRound,
+) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]:
+    """Pairs to keep (locked or approved last round) and pairs never to propose again."""
+    cohort_rounds = select(MatchRound.id).where(MatchRound.cohort_id == match_round.cohort_id)
+    decided = db.session.execute(
+        select(ProposedMatch.apprentice_id, ProposedMatch.mentor_id, ProposedMatch.status)
+        .where(ProposedMatch.round_id.in_(cohort_rounds))
+        .where(
+            (ProposedMatch.round_id == match_round.previous_round_id)
+            | (ProposedMatch.status == MatchStatus.REJECTED)
+        )
+    ).all()
+    keep, never = set(), set()
+    for apprentice_id, mentor_id, status in decided:
+        pair = (str(apprentice_id), str(mentor_id))
+        if status == MatchStatus.REJECTED:
+            never.add(pair)
+        elif status == MatchStatus.APPROVED:
+            keep.add(pair)
+    keep |= _locked_pairs(match_round.previous_round_id)
+    return frozenset(keep - never), frozenset(never)
+
+
+def _locked_pairs(round_id: int | None) -> set[tuple[str, str]]:
+    if round_id is None:
+        return set()
+    rows = db.session.execute(
+        select(ProposedMatch.apprentice_id, ProposedMatch.mentor_id).where(
+            ProposedMatch.round_id == round_id,
+            ProposedMatch.locked,
+            ProposedMatch.status != MatchStatus.REJECTED,
+        )
+    )
+    return {(str(a), str(m)) for a, m in rows}
+
+
+def _store_result(match_round: MatchRound, result: MatchResult) -> None:
+    """Replace the round's proposals with `result` (idempotent by round id)."""
+    db.session.execute(delete(ProposedMatch).where(ProposedMatch.round_id == match_round.id))
+    db.session.execute(
+        delete(UnmatchedApprentice).where(UnmatchedApprentice.round_id == match_round.id)
+    )
+    carried = _approved_in_previous(match_round)
+    locked = {(int(a), int(m)) for a, m in _locked_pairs(match_round.previous_round_id)}
+    for pair in result.pairs:
+        key = (int(pair.apprentice_id), int(pair.mentor_id))
+        db.session.add(
+            ProposedMatch(
+                round_id=match_round.id,
+                apprentice_id=key[0],
+                mentor_id=key[1],
+                score=pair.score,
+                components=dict(pair.components),
+                facts=dict(pair.facts),
+                reason=pair.reason,
+                # Approved pairs are kept like locked ones, but only a lock is shown as one.
+                locked=pair.locked and (key in locked or key not in carried),
+                status=MatchStatus.APPROVED if key in carried else MatchStatus.PROPOSED,
+            )
+        )
+    for miss in result.unmatched:
+        db.session.add(
+            UnmatchedApprentice(
+                round_id=match_round.id,
+                apprentice_id=int(miss.apprentice_id),
+                code=miss.code,
+                reason=miss.reason,
+                details=dict(miss.details),
+            )
+        )
+    _sync_apprentice_statuses(result, carried)
+    match_round.status = RoundStatus.SUCCEEDED
+    match_round.report = dict(result.report)
+    match_round.solve_path = result.solve_path
+    match_round.progress = 1.0
+    match_round.progress_message = "Done"
+    match_round.finished_at = utcnow()
+    match_round.error = None
+
+
+def _approved_in_previous(match_round: MatchRound) -> set[tuple[int, int]]:
+    if match_round.previous_round_id is None:
+        return set()
+    rows = db.session.execute(
+        select(ProposedMatch.apprentice_id, ProposedMatch.mentor_id).where(
+            ProposedMatch.round_id == match_round.previous_round_id,
+            ProposedMatch.status == MatchStatus.APPROVED,
+        )
+    )
+    return {(apprentice_id, mentor_id) for apprentice_id, mentor_id in rows}
+
+
+def _sync_apprentice_statuses(result: MatchResult, carried: set[tuple[int, int]]) -> None:
+    """Each apprentice of the round is approved, proposed or registered as the round says."""
+    pairs = {(int(p.apprentice_id), int(p.mentor_id)) for p in result.pairs}
+    wanted = {
+        ApprenticeStatus.APPROVED: [a for a, m in pairs if (a, m) in carried],
+        ApprenticeStatus.PROPOSED: [a for a, m in pairs if (a, m) not in carried],
+        ApprenticeStatus.REGISTERED: [int(u.apprentice_id) for u in result.unmatched],
+    }
+    for status, ids in wanted.items():
+        if ids:
+            db.session.execute(
+                update(ApprenticeProfile)
+                .where(ApprenticeProfile.id.in_(ids), ApprenticeProfile.status.in_(IN_ROUND))
+                .values(status=status)
+            )
