@@ -1,0 +1,100 @@
+"""Apprentice rules: registering, changing the profile until matched, the status page."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from web.auth.services import create_user
+from web.errors_domain import DomainError
+from web.extensions import db
+from web.models import (
+    ApprenticeProfile,
+    ApprenticeSkill,
+    ApprenticeStatus,
+    Cohort,
+    PartnerInstitution,
+    Role,
+)
+from web.profile_fields import sync_skills
+from web.services import audit
+
+EDITABLE = (ApprenticeStatus.REGISTERED, ApprenticeStatus.PROPOSED)
+STEPS = (
+    (ApprenticeStatus.REGISTERED, "Registered"),
+    (ApprenticeStatus.PROPOSED, "Mentor suggested"),
+    (ApprenticeStatus.APPROVED, "Match approved"),
+    (ApprenticeStatus.ACTIVE, "Working with your mentor"),
+)
+
+
+class ProfileLocked(DomainError):
+    """The apprentice is matched; their profile no longer changes."""
+
+
+class RegistrationClosed(DomainError):
+    """The chosen cohort is not taking registrations."""
+
+
+def partner_choices() -> list[tuple[int, str]]:
+    """Partner institutions for the registration select."""
+    partners = db.session.scalars(select(PartnerInstitution).order_by(PartnerInstitution.name))
+    return [(p.id, p.name) for p in partners]
+
+
+def open_cohort_choices() -> list[tuple[int, str]]:
+    """Cohorts taking registrations."""
+    cohorts = db.session.scalars(
+        select(Cohort).where(Cohort.registration_open).order_by(Cohort.starts_on, Cohort.name)
+    )
+    return [(c.id, c.name) for c in cohorts]
+
+
+def register_apprentice(
+    *, name: str, email: str, password: str, partner_id: int, cohort_id: int, details: dict
+) -> ApprenticeProfile:
+    """Create the apprentice's account and profile; raise EmailTaken or RegistrationClosed."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or not cohort.registration_open:
+        raise RegistrationClosed("This cohort is not taking registrations. Choose another.")
+    user = create_user(email=email, name=name, password=password, role=Role.APPRENTICE)
+    profile = ApprenticeProfile(user=user, partner_id=partner_id, cohort=cohort)
+    db.session.add(profile)
+    _apply(profile, details)
+    db.session.flush()
+    audit.record(user, "apprentice.registered", profile)
+    return profile
+
+
+def update_apprentice_profile(profile: ApprenticeProfile, details: dict) -> None:
+    """Change the profile; refused once the apprentice's match is approved."""
+    ensure_editable(profile)
+    _apply(profile, details)
+    db.session.flush()
+    audit.record(profile.user, "apprentice.profile_updated", profile)
+
+
+def ensure_editable(profile: ApprenticeProfile) -> None:
+    """Raise ProfileLocked unless the apprentice is still waiting for a match."""
+    if profile.status not in EDITABLE:
+        raise ProfileLocked(
+            "Your match is already approved, so your profile can no longer be changed here. "
+            "Please contact the program coordinator if something important has changed."
+        )
+
+
+def _apply(profile: ApprenticeProfile, details: dict) -> None:
+    values = dict(details)
+    levels = values.pop("skills")
+    for column, value in values.items():
+        setattr(profile, column, value)
+    sync_skills(
+        profile.skills, levels, lambda skill, level: ApprenticeSkill(skill=skill, level=level)
+    )
+
+
+def step_index(profile: ApprenticeProfile) -> int:
+    """How far along the registered → active steps the apprentice is (-1 if off the path)."""
+    for index, (status, _label) in enumerate(STEPS):
+        if profile.status == status:
+            return index
+    return -1

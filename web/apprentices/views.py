@@ -1,0 +1,145 @@
+"""Apprentice pages: register, see where you stand, change or withdraw, check in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from web.access import role_required
+from web.apprentices import bp, services
+from web.apprentices.forms import ApprenticeProfileForm, ApprenticeRegistrationForm, WithdrawForm
+from web.auth.services import EmailTaken
+from web.database import commits
+from web.errors_domain import DomainError
+from web.home.views import home_for
+from web.models import ApprenticeProfile, MentorshipStatus, Role
+from web.profile_fields import CheckInForm, options, shared_form_data
+from web.services import mentorships
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@commits
+def register() -> str | Response:
+    """Create an apprentice account and profile, then show the status page."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = ApprenticeRegistrationForm()
+    form.partner_id.choices = options([("", "- Select -"), *services.partner_choices()])
+    cohorts = services.open_cohort_choices()
+    form.cohort_id.choices = options([("", "- Select -"), *cohorts])
+    if cohorts and form.validate_on_submit():
+        try:
+            profile = services.register_apprentice(
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+                partner_id=int(form.partner_id.data),
+                cohort_id=int(form.cohort_id.data),
+                details=form.details(),
+            )
+        except EmailTaken as error:
+            form.email.errors.append(str(error))
+        except services.RegistrationClosed as error:
+            form.cohort_id.errors.append(str(error))
+        else:
+            login_user(profile.user)
+            flash("You are registered. We will match you with a mentor soon.", "success")
+            return redirect(url_for("apprentices.status"))
+    return render_template("apprentices/register.html", form=form, registration_open=bool(cohorts))
+
+
+@bp.route("/status")
+@role_required(Role.APPRENTICE)
+def status() -> str:
+    """Where the apprentice stands, their profile, and their mentor once published."""
+    profile = _my_profile()
+    mentorship = mentorships.latest_mentorship_for(profile)
+    return render_template(
+        "apprentices/status.html",
+        profile=profile,
+        steps=services.STEPS,
+        step=services.step_index(profile),
+        mentorship=mentorship,
+        editable=profile.status in services.EDITABLE,
+        month_label=mentorships.month_label,
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@role_required(Role.APPRENTICE)
+@commits
+def edit_profile() -> str | Response:
+    """Change the profile while waiting for a match."""
+    profile = _my_profile()
+    try:
+        services.ensure_editable(profile)
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("apprentices.status"))
+    form = ApprenticeProfileForm(data=_form_data(profile))
+    if form.validate_on_submit():
+        services.update_apprentice_profile(profile, form.details())
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("apprentices.status"))
+    return render_template("apprentices/profile.html", form=form, profile=profile)
+
+
+@bp.route("/withdraw", methods=["GET", "POST"])
+@role_required(Role.APPRENTICE)
+@commits
+def withdraw() -> str | Response:
+    """Ask for confirmation, then withdraw and sign out."""
+    profile = _my_profile()
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        mentorships.withdraw_apprentice(profile, current_user._get_current_object())
+        logout_user()
+        flash("You have left the program and your personal details are deleted.", "success")
+        return redirect(url_for("home.index"))
+    return render_template("apprentices/withdraw.html", form=form, profile=profile)
+
+
+@bp.route("/check-in", methods=["GET", "POST"])
+@role_required(Role.APPRENTICE)
+@commits
+def check_in() -> str | Response:
+    """Send this month's (or last month's) check-in on the mentorship."""
+    profile = _my_profile()
+    mentorship = mentorships.live_mentorship_for(profile)
+    if mentorship is None or mentorship.status != MentorshipStatus.ACTIVE:
+        flash("You can send check-ins once your mentor has confirmed the mentorship.", "info")
+        return redirect(url_for("apprentices.status"))
+    form = CheckInForm()
+    form.set_months(mentorships.check_in_months(date.today()), mentorships.month_label)
+    if form.validate_on_submit():
+        try:
+            _, created = mentorships.record_check_in(
+                mentorship,
+                current_user._get_current_object(),
+                form.month.data,
+                int(form.rating.data),
+                form.note.data or "",
+            )
+        except DomainError as error:
+            form.month.errors.append(str(error))
+        else:
+            flash(mentorships.check_in_saved_message(form.month.data, created), "success")
+            return redirect(url_for("apprentices.status"))
+    return render_template("apprentices/check_in.html", form=form, mentorship=mentorship)
+
+
+def _my_profile() -> ApprenticeProfile:
+    profile = current_user.apprentice_profile
+    if profile is None:
+        abort(404)
+    return profile
+
+
+def _form_data(profile: ApprenticeProfile) -> dict:
+    return shared_form_data(profile) | {
+        "is_minor": "yes" if profile.is_minor else "no",
+        "goals": profile.goals,
+    }

@@ -1,0 +1,67 @@
+"""Mentor rules: registering, changing the offer for the next round, finding mentorships."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, select
+
+from web.auth.services import create_user
+from web.extensions import db
+from web.models import MentorProfile, Mentorship, MentorshipStatus, MentorSkill, Role
+from web.profile_fields import sync_skills
+from web.services import audit
+
+_ORDER = case(
+    {
+        MentorshipStatus.AWAITING_MENTOR: 0,
+        MentorshipStatus.ACTIVE: 1,
+        MentorshipStatus.DECLINED: 2,
+        MentorshipStatus.ENDED: 3,
+    },
+    value=Mentorship.status,
+    else_=4,
+)
+
+
+def register_mentor(*, name: str, email: str, password: str, details: dict) -> MentorProfile:
+    """Create the mentor's account and profile; raise EmailTaken if the email is in use."""
+    user = create_user(email=email, name=name, password=password, role=Role.MENTOR)
+    profile = MentorProfile(user=user)
+    db.session.add(profile)
+    _apply(profile, details)
+    db.session.flush()
+    audit.record(user, "mentor.registered", profile)
+    return profile
+
+
+def update_mentor_profile(profile: MentorProfile, details: dict) -> None:
+    """Change what the mentor offers; matching rounds from now on use the new answers."""
+    _apply(profile, details)
+    db.session.flush()
+    audit.record(profile.user, "mentor.profile_updated", profile, capacity=profile.capacity)
+
+
+def _apply(profile: MentorProfile, details: dict) -> None:
+    values = dict(details)
+    levels = values.pop("skills")
+    for column, value in values.items():
+        setattr(profile, column, value)
+    sync_skills(profile.skills, levels, lambda skill, level: MentorSkill(skill=skill, level=level))
+
+
+def mentorships_of(profile: MentorProfile) -> list[Mentorship]:
+    """The mentor's mentorships, those waiting for an answer first."""
+    return list(
+        db.session.scalars(
+            select(Mentorship)
+            .where(Mentorship.mentor_id == profile.id)
+            .order_by(_ORDER, Mentorship.published_at.desc())
+        )
+    )
+
+
+def own_mentorship(profile: MentorProfile, mentorship_id: int) -> Mentorship | None:
+    """The mentorship with this id if it belongs to the mentor, else None."""
+    mentorship = db.session.get(Mentorship, mentorship_id)
+    if mentorship is None or mentorship.mentor_id != profile.id:
+        return None
+    return mentorship

@@ -1,0 +1,173 @@
+"""Mentor pages: register, see and answer your apprentices, change your offer, check in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_user
+from werkzeug.wrappers import Response
+
+from web import catalog
+from web.access import role_required
+from web.auth.services import EmailTaken
+from web.database import commits
+from web.errors_domain import DomainError
+from web.home.views import home_for
+from web.mentors import bp, services
+from web.mentors.forms import (
+    OTHER_TITLE,
+    ConfirmForm,
+    DeclineForm,
+    MentorProfileForm,
+    MentorRegistrationForm,
+)
+from web.models import MentorProfile, Mentorship, MentorshipStatus, Role
+from web.profile_fields import CheckInForm, shared_form_data
+from web.services import mentorships
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@commits
+def register() -> str | Response:
+    """Create a mentor account and profile, then show the dashboard."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = MentorRegistrationForm()
+    if form.validate_on_submit():
+        try:
+            profile = services.register_mentor(
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+                details=form.details(),
+            )
+        except EmailTaken as error:
+            form.email.errors.append(str(error))
+        else:
+            login_user(profile.user)
+            flash("Thank you for volunteering. We will tell you when you are matched.", "success")
+            return redirect(url_for("mentors.dashboard"))
+    return render_template("mentors/register.html", form=form)
+
+
+@bp.route("/")
+@role_required(Role.MENTOR)
+def dashboard() -> str:
+    """The mentor's apprentices, those waiting for an answer first."""
+    profile = _my_profile()
+    return render_template(
+        "mentors/dashboard.html",
+        profile=profile,
+        mentorships=services.mentorships_of(profile),
+        confirm_form=ConfirmForm(),
+        month_label=mentorships.month_label,
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@role_required(Role.MENTOR)
+@commits
+def edit_profile() -> str | Response:
+    """Change capacity, schedule and the rest of the offer for the next round."""
+    profile = _my_profile()
+    form = MentorProfileForm(data=_form_data(profile))
+    if form.validate_on_submit():
+        services.update_mentor_profile(profile, form.details())
+        flash("Your profile is saved. The next matching round will use it.", "success")
+        return redirect(url_for("mentors.dashboard"))
+    return render_template("mentors/profile.html", form=form)
+
+
+@bp.post("/mentorships/<int:mentorship_id>/confirm")
+@role_required(Role.MENTOR)
+@commits
+def confirm(mentorship_id: int) -> Response:
+    """Confirm an apprentice: the mentorship starts."""
+    mentorship = _my_mentorship(mentorship_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    _answer(mentorship, accept=True, reason="")
+    return redirect(url_for("mentors.dashboard"))
+
+
+@bp.route("/mentorships/<int:mentorship_id>/decline", methods=["GET", "POST"])
+@role_required(Role.MENTOR)
+@commits
+def decline(mentorship_id: int) -> str | Response:
+    """Decline an apprentice, who goes back into the next matching round."""
+    mentorship = _my_mentorship(mentorship_id)
+    form = DeclineForm()
+    if form.validate_on_submit() or mentorship.status != MentorshipStatus.AWAITING_MENTOR:
+        _answer(mentorship, accept=False, reason=form.reason.data or "")
+        return redirect(url_for("mentors.dashboard"))
+    return render_template("mentors/decline.html", form=form, mentorship=mentorship)
+
+
+def _answer(mentorship: Mentorship, *, accept: bool, reason: str) -> None:
+    name = mentorship.apprentice.display_name
+    try:
+        mentorships.respond_to_match(mentorship, current_user._get_current_object(), accept, reason)
+    except DomainError as error:
+        flash(str(error), "warning")
+        return
+    if accept:
+        flash(f"You confirmed {name}. Please get in touch to plan your first meeting.", "success")
+    else:
+        flash(f"You declined {name}. They will be matched again in the next round.", "success")
+
+
+@bp.route("/mentorships/<int:mentorship_id>/check-in", methods=["GET", "POST"])
+@role_required(Role.MENTOR)
+@commits
+def check_in(mentorship_id: int) -> str | Response:
+    """Send this month's (or last month's) check-in on one mentorship."""
+    mentorship = _my_mentorship(mentorship_id)
+    if mentorship.status != MentorshipStatus.ACTIVE:
+        flash("Check-ins open once you have confirmed the apprentice.", "info")
+        return redirect(url_for("mentors.dashboard"))
+    form = CheckInForm()
+    form.set_months(mentorships.check_in_months(date.today()), mentorships.month_label)
+    if form.validate_on_submit():
+        try:
+            _, created = mentorships.record_check_in(
+                mentorship,
+                current_user._get_current_object(),
+                form.month.data,
+                int(form.rating.data),
+                form.note.data or "",
+            )
+        except DomainError as error:
+            form.month.errors.append(str(error))
+        else:
+            flash(mentorships.check_in_saved_message(form.month.data, created), "success")
+            return redirect(url_for("mentors.dashboard"))
+    return render_template("mentors/check_in.html", form=form, mentorship=mentorship)
+
+
+def _my_profile() -> MentorProfile:
+    profile = current_user.mentor_profile
+    if profile is None:
+        abort(404)
+    return profile
+
+
+def _my_mentorship(mentorship_id: int) -> Mentorship:
+    """The signed-in mentor's mentorship; anyone else's is a 404."""
+    mentorship = services.own_mentorship(_my_profile(), mentorship_id)
+    if mentorship is None:
+        abort(404)
+    return mentorship
+
+
+def _form_data(profile: MentorProfile) -> dict:
+    known_title = profile.job_title in catalog.JOB_TITLES
+    return shared_form_data(profile) | {
+        "department": profile.department,
+        "job_title": profile.job_title if known_title else OTHER_TITLE,
+        "job_title_other": "" if known_title else profile.job_title,
+        "capacity": profile.capacity,
+        "background_checked": profile.background_checked,
+        "phone": profile.phone,
+        "accepting": profile.accepting,
+    }

@@ -1,0 +1,312 @@
+"""Form pieces both apprentices and mentors fill in: schedule, skills, pathways, languages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    EmailField,
+    Field,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from matcher.profiles import TimeSlot
+from matcher.schedule import merge_slots
+from web import catalog
+from web.auth.services import MIN_PASSWORD_LENGTH
+from web.extensions import db
+from web.models import Skill
+
+
+@dataclass(frozen=True)
+class TimeBlock:
+    """A part of the day people tick in the availability grid."""
+
+    key: str
+    label: str
+    start: int
+    end: int
+
+
+TIME_BLOCKS = (
+    TimeBlock("morning", "Morning, 9 am to noon", 9 * 60, 12 * 60),
+    TimeBlock("midday", "Lunchtime, noon to 1 pm", 12 * 60, 13 * 60),
+    TimeBlock("afternoon", "Afternoon, 1 to 5 pm", 13 * 60, 17 * 60),
+    TimeBlock("evening", "Evening, 5 to 8 pm", 17 * 60, 20 * 60),
+)
+_BLOCKS = {block.key: block for block in TIME_BLOCKS}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __iter__(self):
+        # "At least one" is the group's rule; a `required` on each box would demand all of them.
+        for option in super().__iter__():
+            option.flags.required = False
+            yield option
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Select or checkbox options from (value, label) pairs or a {value: label} mapping."""
+    items = pairs.items() if isinstance(pairs, Mapping) else pairs
+    return [SelectChoice(str(value), text) for value, text in items]
+
+
+def _options(vocabulary: Mapping[str, str]) -> list[SelectChoice]:
+    return options(vocabulary)
+
+
+def pathways_field(label: str) -> MultiCheckboxField:
+    """Career pathways as checkboxes; at least one."""
+    return MultiCheckboxField(
+        label,
+        choices=_options(catalog.PATHWAYS),
+        validators=[DataRequired("Choose at least one career pathway.")],
+    )
+
+
+def languages_field(label: str) -> MultiCheckboxField:
+    """Languages as checkboxes; at least one."""
+    return MultiCheckboxField(
+        label,
+        choices=_options(catalog.LANGUAGES),
+        validators=[DataRequired("Choose at least one language.")],
+    )
+
+
+def mode_field() -> RadioField:
+    """In person, online, or either."""
+    return RadioField(
+        "How would you like to meet?",
+        choices=_options(catalog.MODES),
+        invalid_choice_message="Choose how you would like to meet.",
+    )
+
+
+def region_field() -> SelectField:
+    """The part of the city someone can get to most easily."""
+    return SelectField(
+        "Which part of the city is easiest for you to get to?",
+        choices=options([("", "- Select -"), *catalog.REGIONS.items()]),
+        validators=[DataRequired("Choose a part of the city.")],
+    )
+
+
+def availability_field() -> MultiCheckboxField:
+    """The weekly grid: one checkbox per day and block, at least one."""
+    choices = [
+        SelectChoice(f"{day}-{block.key}", f"{day_label}: {block.label}")
+        for day, day_label in enumerate(catalog.DAYS.values())
+        for block in TIME_BLOCKS
+    ]
+    return MultiCheckboxField(
+        "When can you meet each week?",
+        choices=choices,
+        validators=[DataRequired("Tick at least one time you can meet.")],
+    )
+
+
+def availability_from_grid(ticked: list[str]) -> list[list[int]]:
+    """Ticked grid boxes ('0-evening', ...) as stored availability, touching blocks merged."""
+    slots = []
+    for value in ticked:
+        day, block_key = value.split("-", 1)
+        block = _BLOCKS[block_key]
+        slots.append(TimeSlot(int(day), block.start, block.end))
+    return catalog.slots_to_json(merge_slots(slots))
+
+
+def grid_from_availability(rows: list[list[int]]) -> list[str]:
+    """Stored availability as grid boxes: a block is ticked if at least half of it is free."""
+    ticked = []
+    for slot in catalog.slots_from_json(rows or []):
+        for block in TIME_BLOCKS:
+            overlap = min(slot.end, block.end) - max(slot.start, block.start)
+            if overlap * 2 >= block.end - block.start:
+                ticked.append(f"{slot.day}-{block.key}")
+    return sorted(set(ticked))
+
+
+def skill_taxonomy() -> list[Skill]:
+    """Every skill, grouped by category for the form."""
+    return list(db.session.scalars(select(Skill).order_by(Skill.category, Skill.id)))
+
+
+class SkillLevelsField(Field):
+    """A level select for every skill of the taxonomy; data is {skill key: level}.
+
+    It is one field made of many <select>s (named '<field>-<skill key>'), so its errors sit
+    on one fieldset and the whole answer validates at once.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        levels: Mapping[int, str],
+        none_label: str,
+        skills: Callable[[], list[Skill]] = skill_taxonomy,
+        required_message: str = "Choose at least one skill.",
+        **kwargs,
+    ):
+        super().__init__(label, **kwargs)
+        self.choices = [("0", none_label), *((str(k), v) for k, v in levels.items())]
+        self.levels = dict(levels)
+        self.load_skills = skills
+        self.required_message = required_message
+        self.flags.required = True
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        """Read one select per skill from the submitted form, or start from `data`."""
+        self.process_errors = []
+        self.skills = self.load_skills()
+        self.data = {} if data is unset_value or data is None else dict(data)
+        self.object_data = self.data
+        if formdata is None:
+            return
+        self.data = {}
+        for skill in self.skills:
+            raw = formdata.get(self.input_name(skill), "0")
+            if raw not in {"0", *(str(k) for k in self.levels)}:
+                self.process_errors.append(f"Choose a level from the list for {skill.label}.")
+            elif raw != "0":
+                self.data[skill.key] = int(raw)
+
+    def pre_validate(self, form):
+        """At least one skill must have a level."""
+        if not self.process_errors and not self.data:
+            raise ValidationError(self.required_message)
+
+    def input_name(self, skill: Skill) -> str:
+        """The name of the select for `skill`."""
+        return f"{self.name}-{skill.key}"
+
+    def input_id(self, skill: Skill) -> str:
+        """The id of the select for `skill`."""
+        return f"{self.id}-{skill.key}"
+
+    def groups(self) -> list[tuple[str, list[Skill]]]:
+        """Skills by category, in taxonomy order."""
+        grouped: dict[str, list[Skill]] = {}
+        for skill in self.skills:
+            grouped.setdefault(skill.category or "Other", []).append(skill)
+        return list(grouped.items())
+
+    def level_of(self, skill: Skill) -> str:
+        """The chosen level of `skill` as the select's value."""
+        return str(self.data.get(skill.key, 0))
+
+
+def shared_values(form) -> dict:
+    """The answers apprentices and mentors share, as profile column values."""
+    return {
+        "pathways": list(form.pathways.data),
+        "availability": availability_from_grid(form.availability.data),
+        "mode": form.mode.data,
+        "region": form.region.data,
+        "languages": list(form.languages.data),
+        "skills": dict(form.skill_levels.data),
+    }
+
+
+def sync_skills(rows: list, levels: Mapping[str, int], make: Callable[[Skill, int], object]):
+    """Make a profile's skill rows hold exactly `levels`, updating kept rows in place."""
+    skills = {skill.key: skill for skill in skill_taxonomy()}
+    existing = {row.skill.key: row for row in rows}
+    for key, row in existing.items():
+        if key in levels:
+            row.level = levels[key]
+        else:
+            rows.remove(row)
+    for key, level in levels.items():
+        if key not in existing and key in skills:
+            rows.append(make(skills[key], level))
+
+
+def shared_form_data(profile) -> dict:
+    """A stored profile's shared answers, in the shape the form fields take."""
+    return {
+        "pathways": list(profile.pathways),
+        "availability": grid_from_availability(profile.availability),
+        "mode": profile.mode,
+        "region": profile.region,
+        "languages": list(profile.languages),
+        "skill_levels": {s.skill.key: s.level for s in profile.skills},
+    }
+
+
+class AccountFields:
+    """Name, email and a password typed twice; mixed into both registration forms."""
+
+    name = StringField(
+        "Your full name", validators=[DataRequired("Enter your name."), Length(max=120)]
+    )
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address."),
+            Email("Enter an email address like name@example.org."),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(
+        "Choose a password",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[
+            DataRequired("Type the password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+    )
+
+
+class CheckInForm(FlaskForm):
+    """A monthly check-in: which month, a 1–5 rating and a note."""
+
+    month = SelectField("Which month is this about?")
+    rating = RadioField(
+        "How is the mentorship going?",
+        choices=options(
+            [
+                ("5", "5 – Very well"),
+                ("4", "4 – Well"),
+                ("3", "3 – OK"),
+                ("2", "2 – Not so well"),
+                ("1", "1 – Badly"),
+            ]
+        ),
+        invalid_choice_message="Choose a rating from 1 to 5.",
+    )
+    note = TextAreaField(
+        "Anything you want to share?",
+        validators=[Optional(), Length(max=2000, message="Keep this under 2,000 characters.")],
+    )
+
+    def set_months(self, months: list[str], label: Callable[[str], str]) -> None:
+        """Offer `months` ('YYYY-MM'), newest first."""
+        self.month.choices = options((month, label(month)) for month in months)
