@@ -1,0 +1,31 @@
+"""The coordinator's matching pages in a real browser, on a phone screen."""
+
+from __future__ import annotations
+
+from tests.web.conftest import check_page
+from web.demo import COORDINATOR_EMAIL, DEMO_PASSWORD
+
+
+def sign_in_as_coordinator(page, server: str) -> None:
+    page.goto(server + "/login")
+    page.fill("#email", COORDINATOR_EMAIL)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("form.usa-form button[type=submit]")
+    page.wait_for_url(server + "/coordinator/")
+
+
+def test_a_round_from_the_cohort_page_to_its_results(live_server, phone):
+    sign_in_as_coordinator(phone, live_server)
+    check_page(phone, "coordinator-dashboard")
+    phone.click("text=2027 Spring cohort")
+    phone.wait_for_selector("h1")
+    check_page(phone, "coordinator-cohort")
+
+    phone.click("text=Start the round")
+    phone.wait_for_selector("#pairs")
+    check_page(phone, "coordinator-round")
+    phone.locator("details summary", has_text="Why this pair").first.click()
+    assert phone.locator("text=What the score is made of").first.is_visible()
+
+    phone.goto(live_server + "/coordinator/audit")
+    check_page(phone, "coordinator-audit")

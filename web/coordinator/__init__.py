@@ -1,0 +1,7 @@
+"""Pages for the coordinator audience."""
+
+from flask import Blueprint
+
+bp = Blueprint("coordinator", __name__, template_folder="templates")
+
+from web.coordinator import intake, program, views  # noqa: E402,F401

@@ -1,0 +1,225 @@
+"""Read-only views of the program for coordinators: cohort counts, round pairs, the audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, select
+
+from matcher.readiness import check_readiness
+from web.extensions import db
+from web.models import (
+    ApprenticeProfile,
+    AuditEvent,
+    Cohort,
+    MatchRound,
+    MentorProfile,
+    ProposedMatch,
+    User,
+)
+from web.services.matching_inputs import apprentice_input, mentor_input, rules_from_parameters
+from web.services.rounds import MATCHABLE, places_taken
+
+logger = logging.getLogger(__name__)
+
+
+def status_counts_by_cohort() -> dict[int, Counter]:
+    """Cohort id -> how many apprentices it has in each status."""
+    rows = db.session.execute(
+        select(ApprenticeProfile.cohort_id, ApprenticeProfile.status, func.count()).group_by(
+            ApprenticeProfile.cohort_id, ApprenticeProfile.status
+        )
+    )
+    counts: dict[int, Counter] = {}
+    for cohort_id, status, n in rows:
+        counts.setdefault(cohort_id, Counter())[status] = n
+    return counts
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    """Headline numbers of one cohort: apprentices by status and partner, mentors' places."""
+
+    by_status: Counter
+    by_partner: Counter
+    matchable: int
+    mentors: int
+    places: int
+    places_taken: int
+
+    @property
+    def places_free(self) -> int:
+        """Places still open to this round."""
+        return max(self.places - self.places_taken, 0)
+
+
+def cohort_summary(cohort: Cohort) -> CohortSummary:
+    """Count the cohort's apprentices and the places accepting mentors offer."""
+    apprentices = cohort.apprentices
+    mentors = db.session.scalars(select(MentorProfile).where(MentorProfile.accepting)).all()
+    taken = places_taken()
+    return CohortSummary(
+        by_status=Counter(a.status for a in apprentices),
+        by_partner=Counter(a.partner.name for a in apprentices),
+        matchable=sum(a.status in MATCHABLE for a in apprentices),
+        mentors=len(mentors),
+        places=sum(m.capacity for m in mentors),
+        places_taken=sum(min(taken.get(m.id, 0), m.capacity) for m in mentors),
+    )
+
+
+def cohort_readiness(cohort: Cohort, parameters: dict) -> dict:
+    """The matcher's readiness check on the apprentices the next round would take."""
+    apprentices = db.session.scalars(
+        select(ApprenticeProfile).where(
+            ApprenticeProfile.cohort_id == cohort.id, ApprenticeProfile.status.in_(MATCHABLE)
+        )
+    ).all()
+    mentors = db.session.scalars(select(MentorProfile).where(MentorProfile.accepting)).all()
+    taken = places_taken()
+    try:
+        result = check_readiness(
+            [apprentice_input(a) for a in apprentices],
+            [mentor_input(m, taken.get(m.id, 0)) for m in mentors],
+            rules_from_parameters(parameters),
+        )
+    except (ValueError, TypeError) as error:
+        # A damaged profile must not hide the cohort page; a round would fail on it too.
+        logger.warning("readiness check of cohort %s failed: %s", cohort.id, error)
+        return {"error": f"The readiness check could not run: {error}"}
+    return result | {"names": {str(a.id): a.display_name for a in apprentices}}
+
+
+SORT_KEYS = {
+    "apprentice": lambda m: m.apprentice.display_name.casefold(),
+    "partner": lambda m: m.apprentice.partner.name.casefold(),
+    "mentor": lambda m: m.mentor.user.name.casefold(),
+    "department": lambda m: m.mentor.department.casefold(),
+    "score": lambda m: m.score,
+    "status": lambda m: m.status,
+}
+
+
+@dataclass(frozen=True)
+class PairQuery:
+    """Filters and order for a round's pair table (all optional)."""
+
+    partner: str = ""
+    pathway: str = ""
+    min_score: float | None = None
+    status: str = ""
+    sort: str = "score"
+    descending: bool = True
+
+
+def round_pairs(match_round: MatchRound, query: PairQuery) -> list[ProposedMatch]:
+    """The round's pairs that pass the filters, in the requested order."""
+    pairs = [
+        m
+        for m in match_round.matches
+        if (not query.partner or m.apprentice.partner.name == query.partner)
+        and (not query.pathway or query.pathway in m.apprentice.pathways)
+        and (query.min_score is None or m.score >= query.min_score - 1e-9)
+        and (not query.status or m.status == query.status)
+    ]
+    key = SORT_KEYS.get(query.sort, SORT_KEYS["score"])
+    return sorted(pairs, key=key, reverse=query.descending)
+
+
+def round_partners(match_round: MatchRound) -> list[str]:
+    """Names of the partners whose apprentices appear in the round."""
+    return sorted({m.apprentice.partner.name for m in match_round.matches})
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """Filters of the audit log page (all optional)."""
+
+    action: str = ""
+    actor_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def audit_select(query: AuditQuery) -> Select:
+    """The audit events matching `query`, newest first."""
+    stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if query.action:
+        stmt = stmt.where(AuditEvent.action == query.action)
+    if query.actor_id:
+        stmt = stmt.where(AuditEvent.actor_id == query.actor_id)
+    if query.date_from:
+        stmt = stmt.where(AuditEvent.at >= datetime.combine(query.date_from, time(), UTC))
+    if query.date_to:
+        end = datetime.combine(query.date_to + timedelta(days=1), time(), UTC)
+        stmt = stmt.where(AuditEvent.at < end)
+    return stmt
+
+
+def audit_actions() -> list[str]:
+    """Every action name the log holds, for the filter's choices."""
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by("action")))
+
+
+def audit_actors() -> list[User]:
+    """Everyone who appears in the log as an actor."""
+    actor_ids = select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None)).distinct()
+    return list(db.session.scalars(select(User).where(User.id.in_(actor_ids)).order_by(User.name)))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of rows and where it sits among all of them."""
+
+    items: list
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+
+def paginate(stmt: Select, number: int, per_page: int = 50) -> Page:
+    """Rows of page `number` (1-based; out-of-range numbers are clamped)."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    last = max((total + per_page - 1) // per_page, 1)
+    number = min(max(number, 1), last)
+    items = db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).all()
+    return Page(list(items), number, per_page, total)
+
+
+AUDIT_COLUMNS = ("when", "actor", "action", "subject_type", "subject_id", "reason", "details")
+
+
+def audit_csv(query: AuditQuery) -> str:
+    """The filtered audit log as CSV text, one event a row."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(AUDIT_COLUMNS)
+    for event in db.session.scalars(audit_select(query)):
+        writer.writerow(
+            [
+                event.at.isoformat(timespec="seconds"),
+                event.actor.email if event.actor else "system",
+                event.action,
+                event.subject_type,
+                event.subject_id,
+                _no_formula(event.reason),
+                _no_formula(json.dumps(event.details, sort_keys=True) if event.details else ""),
+            ]
+        )
+    return out.getvalue()
+
+
+def _no_formula(text: str) -> str:
+    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
