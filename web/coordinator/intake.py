@@ -1,0 +1,124 @@
+"""Coordinator pages for importing apprentices or mentors from a CSV file."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from pathlib import Path
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from web.access import role_required
+from web.coordinator import bp
+from web.coordinator.intake_forms import ConfirmImportForm, ImportForm, cohort_choices
+from web.database import commits
+from web.errors_domain import DomainError
+from web.extensions import db
+from web.models import Cohort, Role
+from web.services import intake
+
+logger = logging.getLogger(__name__)
+KEEP_UPLOADS_SECONDS = 24 * 3600
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def import_people():
+    """Upload a CSV of apprentices or mentors and see every problem before anything is written."""
+    form = ImportForm()
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.name))
+    form.cohort.choices = cohort_choices(cohorts, "Choose a cohort")
+    if not form.validate_on_submit():
+        return _upload_page(form, 400 if form.is_submitted() else 200)
+    cohort = (
+        db.session.get(Cohort, form.cohort.data) if form.kind.data == intake.APPRENTICES else None
+    )
+    try:
+        text = intake.decode_upload(form.upload.data.read())
+        preview = intake.preview_import(form.kind.data, text, cohort)
+    except DomainError as error:
+        form.upload.errors = [*form.upload.errors, str(error)]
+        return _upload_page(form, 400)
+    confirm = None
+    if preview.clean:
+        confirm = ConfirmImportForm(upload_id=_keep_upload(preview, text))
+    return render_template(
+        "coordinator/intake_preview.html", preview=preview, cohort=cohort, confirm=confirm
+    )
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@role_required(Role.COORDINATOR)
+@commits
+def confirm_import():
+    """Import a previewed file in one transaction, after checking it once more."""
+    form = ConfirmImportForm()
+    kept = _load_upload(form.upload_id.data) if form.validate_on_submit() else None
+    if kept is None:
+        flash("That preview has expired or was already imported. Upload the file again.", "error")
+        return redirect(url_for("coordinator.import_people"))
+    cohort = db.session.get(Cohort, kept["cohort_id"]) if kept["cohort_id"] else None
+    # The database may have changed since the preview (a partner renamed, someone registered).
+    preview = intake.preview_import(kept["kind"], kept["text"], cohort)
+    if not preview.clean:
+        flash("The file no longer passes the checks, so nothing was imported.", "error")
+        return render_template(
+            "coordinator/intake_preview.html", preview=preview, cohort=cohort, confirm=None
+        ), 409
+    counts = intake.apply_import(preview, current_user)
+    _upload_path(form.upload_id.data).unlink(missing_ok=True)
+    flash(
+        f"Imported {len(preview.rows)} {preview.kind}: {counts['created']} new, "
+        f"{counts['updated']} updated. New accounts cannot sign in until they are invited "
+        "to set a password.",
+        "success",
+    )
+    return redirect(url_for("coordinator.import_people"))
+
+
+def _upload_page(form: ImportForm, status: int):
+    return render_template("coordinator/intake_upload.html", form=form), status
+
+
+# A previewed file is kept on the server, in the instance folder, under a random id: the
+# confirm form carries only that id, so the content cannot be altered between preview and
+# import, and a 2,000-row file is not posted back through the browser.
+
+
+def _uploads_dir() -> Path:
+    return Path(current_app.instance_path) / "imports"
+
+
+def _upload_path(upload_id: str) -> Path:
+    return _uploads_dir() / f"{upload_id}.json"
+
+
+def _keep_upload(preview: intake.ImportPreview, text: str) -> str:
+    """Store a clean file until it is imported; forget files older than a day."""
+    folder = _uploads_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.json"):
+        if time.time() - old.stat().st_mtime > KEEP_UPLOADS_SECONDS:
+            old.unlink(missing_ok=True)
+    upload_id = secrets.token_hex(16)
+    kept = {
+        "kind": preview.kind,
+        "cohort_id": preview.cohort_id,
+        "user_id": current_user.id,
+        "text": text,
+    }
+    _upload_path(upload_id).write_text(json.dumps(kept), encoding="utf-8")
+    return upload_id
+
+
+def _load_upload(upload_id: str) -> dict | None:
+    """The kept file, if it exists, is recent, and was uploaded by the signed-in coordinator."""
+    path = _upload_path(upload_id)
+    if not path.exists() or time.time() - path.stat().st_mtime > KEEP_UPLOADS_SECONDS:
+        return None
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    return kept if kept.get("user_id") == current_user.id else None

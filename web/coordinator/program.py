@@ -1,0 +1,119 @@
+"""Coordinator pages for publishing a round and watching the mentorships that follow."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from web.access import role_required
+from web.coordinator import bp
+from web.coordinator.intake_forms import EndMentorshipForm, MentorshipFilterForm, cohort_choices
+from web.database import commits
+from web.errors_domain import DomainError
+from web.extensions import db
+from web.models import AuditEvent, Cohort, MatchRound, Mentorship, ProposedMatch, Role
+from web.services import monitoring, notifications, publishing
+
+
+@bp.route("/rounds/<int:round_id>/publish", methods=["POST"])
+@role_required(Role.COORDINATOR)
+@commits
+def publish_round(round_id: int):
+    """Publish a round's approved pairs; the emails go out once this commits."""
+    match_round = db.get_or_404(MatchRound, round_id)
+    try:
+        result = publishing.publish_round(match_round, current_user)
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(_round_page(round_id))
+    message = f"Published {result.created} new pair{'s' if result.created != 1 else ''}."
+    if result.already_published:
+        message += f" {result.already_published} were already published and are not sent again."
+    if result.skipped_busy:
+        message += f" {result.skipped_busy} apprentice(s) already have a running mentorship."
+    flash(message, "success")
+    return redirect(url_for("coordinator.round_published", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/published")
+@role_required(Role.COORDINATOR)
+def round_published(round_id: int):
+    """What publishing a round created, and which emails have gone out."""
+    match_round = db.get_or_404(MatchRound, round_id)
+    mentorships = db.session.scalars(
+        select(Mentorship)
+        .join(ProposedMatch, Mentorship.match_id == ProposedMatch.id)
+        .where(ProposedMatch.round_id == round_id)
+        .order_by(Mentorship.id)
+    ).all()
+    return render_template(
+        "coordinator/program_published.html",
+        match_round=match_round,
+        mentorships=mentorships,
+        sent=_emails_sent([m.id for m in mentorships]),
+        delivery=notifications.delivery_description(),
+        round_url=_round_page(round_id),
+    )
+
+
+@bp.route("/mentorships")
+@role_required(Role.COORDINATOR)
+def mentorships():
+    """Running and awaiting mentorships, with the ones that need attention flagged."""
+    form = MentorshipFilterForm(request.args)
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.name))
+    form.cohort.choices = cohort_choices(cohorts, "All cohorts")
+    cohort_id = form.cohort.data if form.validate() else 0
+    watched = monitoring.watch_mentorships(
+        cohort_id=cohort_id or None, flagged_only=bool(form.flagged.data)
+    )
+    return render_template("coordinator/program_mentorships.html", form=form, watched=watched)
+
+
+@bp.route("/mentorships/<int:mentorship_id>/end", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+@commits
+def end_mentorship(mentorship_id: int):
+    """End a mentorship with a reason; the apprentice can be matched again."""
+    mentorship = db.get_or_404(Mentorship, mentorship_id)
+    form = EndMentorshipForm()
+    if mentorship.status not in publishing.LIVE:
+        if form.is_submitted():
+            flash(monitoring.no_longer_running(mentorship), "error")
+            return redirect(url_for("coordinator.mentorships"))
+    elif form.validate_on_submit():
+        try:
+            monitoring.end_mentorship(mentorship, form.reason.data, current_user)
+        except DomainError as error:
+            flash(str(error), "error")
+            return redirect(url_for("coordinator.mentorships"))
+        name = mentorship.apprentice.display_name
+        flash(f"The mentorship ended. {name} will be matched again in the next round.", "success")
+        return redirect(url_for("coordinator.mentorships"))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "coordinator/program_end.html",
+        mentorship=mentorship,
+        form=form,
+        ended_message=monitoring.no_longer_running(mentorship)
+        if mentorship.status not in publishing.LIVE
+        else "",
+    ), status
+
+
+def _emails_sent(mentorship_ids: list[int]) -> Counter:
+    rows = db.session.scalars(
+        select(AuditEvent.details).where(
+            AuditEvent.action == notifications.SENT,
+            AuditEvent.subject_type == "Mentorship",
+            AuditEvent.subject_id.in_(mentorship_ids),
+        )
+    )
+    return Counter((details or {}).get("audience") for details in rows)
+
+
+def _round_page(round_id: int) -> str:
+    return url_for("coordinator.round", round_id=round_id)

@@ -1,0 +1,362 @@
+"""Importing apprentices or mentors from the matcher's CSV files: check everything, then write."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from matcher.csvio import (
+    APPRENTICE_COLUMNS,
+    MENTOR_COLUMNS,
+    CsvProblem,
+    CsvProblems,
+    read_apprentices,
+    read_mentors,
+)
+from matcher.profiles import Apprentice, Mentor
+from web import catalog
+from web.catalog import slots_to_json
+from web.errors_domain import DomainError
+from web.extensions import db
+from web.models import (
+    ApprenticeProfile,
+    ApprenticeSkill,
+    Cohort,
+    MentorProfile,
+    MentorSkill,
+    PartnerInstitution,
+    Role,
+    Skill,
+    User,
+)
+from web.services import audit
+
+APPRENTICES, MENTORS = "apprentices", "mentors"
+KINDS = {APPRENTICES: "Apprentices", MENTORS: "Mentors"}
+_READERS: dict[str, Callable] = {APPRENTICES: read_apprentices, MENTORS: read_mentors}
+_COLUMNS = {APPRENTICES: APPRENTICE_COLUMNS, MENTORS: MENTOR_COLUMNS}
+_ROLES = {APPRENTICES: Role.APPRENTICE, MENTORS: Role.MENTOR}
+
+
+class UnreadableFile(DomainError):
+    """The upload is empty or is not UTF-8 text."""
+
+
+@dataclass
+class ImportRow:
+    """One person of the file: where they are, who they are, and what importing would do."""
+
+    line: int
+    person: Apprentice | Mentor
+    email: str
+    action: str = "create"
+    values: dict = field(default_factory=dict)
+
+
+@dataclass
+class ImportPreview:
+    """Every problem in a file, or, when there is none, what importing it would do."""
+
+    kind: str
+    cohort_id: int | None
+    problems: list[CsvProblem] = field(default_factory=list)
+    rows: list[ImportRow] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """True when the file can be imported as it is."""
+        return not self.problems and bool(self.rows)
+
+    @property
+    def creates(self) -> int:
+        """How many people importing would add."""
+        return sum(row.action == "create" for row in self.rows)
+
+    @property
+    def updates(self) -> int:
+        """How many existing people importing would update."""
+        return sum(row.action == "update" for row in self.rows)
+
+
+def decode_upload(data: bytes) -> str:
+    """The uploaded bytes as text; raise UnreadableFile if empty or not UTF-8."""
+    if not data.strip():
+        raise UnreadableFile("The file is empty. Choose a CSV file with a header row.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            f"The file is not UTF-8 text (unreadable byte at position {error.start}). "
+            "In your spreadsheet, use “Save as CSV UTF-8” and upload it again."
+        ) from None
+
+
+def preview_import(kind: str, text: str, cohort: Cohort | None) -> ImportPreview:
+    """Parse `text` with the matcher's reader and check every row against the database."""
+    preview = ImportPreview(kind=kind, cohort_id=cohort.id if cohort else None)
+    if kind == APPRENTICES and cohort is None:
+        raise DomainError("Choose the cohort the apprentices join.")
+    try:
+        people = _READERS[kind](io.StringIO(text))
+    except CsvProblems as error:
+        preview.problems = _explain_wrong_kind(kind, text, error.problems)
+        return preview
+    if not people:
+        preview.problems = [CsvProblem(1, "", "the file has a header but no people")]
+        return preview
+    lines = _row_lines(text)
+    known = _Known.load(kind, [p.email for p in people], any(_excludes(p) for p in people))
+    check = _ApprenticeCheck(known) if kind == APPRENTICES else _MentorCheck(known)
+    seen: dict[str, int] = {}
+    for person, line in zip(people, lines, strict=False):
+        row = ImportRow(line=line, person=person, email=person.email.strip().lower())
+        check.row(row, seen, preview.problems)
+        preview.rows.append(row)
+    preview.problems.sort(key=lambda p: p.line)
+    return preview
+
+
+def apply_import(preview: ImportPreview, actor: User) -> dict[str, int]:
+    """Write a clean preview's people in the current transaction; return created/updated counts."""
+    if not preview.clean:
+        raise DomainError("The file still has problems; nothing was imported.")
+    known = _Known.load(preview.kind, [row.email for row in preview.rows], False)
+    cohort = db.session.get(Cohort, preview.cohort_id) if preview.cohort_id else None
+    write = _write_apprentice if preview.kind == APPRENTICES else _write_mentor
+    for row in preview.rows:
+        user = known.users.get(row.email) or _new_user(row, _ROLES[preview.kind])
+        write(user, row.values, cohort)
+    db.session.flush()
+    counts = {"created": preview.creates, "updated": preview.updates}
+    audit.record(actor, f"{preview.kind}.imported", cohort or actor, kind=preview.kind, **counts)
+    return counts
+
+
+def _row_lines(text: str) -> list[int]:
+    """The first file line of each non-blank record, skipped the same way the reader skips."""
+    reader = csv.reader(io.StringIO(text))
+    next(reader, None)
+    lines, line = [], reader.line_num
+    for cells in reader:
+        start, line = line + 1, reader.line_num
+        if any(c.strip() for c in cells):
+            lines.append(start)
+    return lines
+
+
+def _explain_wrong_kind(kind: str, text: str, problems: list[CsvProblem]) -> list[CsvProblem]:
+    """Replace a list of missing columns with one clear sentence when it is the other file."""
+    if not problems or any(p.line != 1 for p in problems):
+        return problems
+    first = next(csv.reader(io.StringIO(text)), [])
+    header = {h.strip().lstrip("\ufeff").casefold() for h in first}
+    other = MENTORS if kind == APPRENTICES else APPRENTICES
+    if set(_COLUMNS[other]) <= header:
+        message = (
+            f"this looks like a file of {other}, not {kind}. Choose “{KINDS[other]}” "
+            f"as the kind of file, or upload the {kind} file."
+        )
+        return [CsvProblem(1, "", message)]
+    return problems
+
+
+def _excludes(person: Apprentice | Mentor) -> frozenset[str]:
+    return getattr(person, "exclude_mentors", frozenset())
+
+
+def _casefold_map(vocabulary: dict[str, str]) -> dict[str, str]:
+    """Keys and labels, case-insensitive, to keys."""
+    out = {key.casefold(): key for key in vocabulary}
+    out.update({label.casefold(): key for key, label in vocabulary.items()})
+    return out
+
+
+_PATHWAYS = _casefold_map(catalog.PATHWAYS)
+_REGIONS = _casefold_map(catalog.REGIONS)
+_LANGUAGES = _casefold_map(catalog.LANGUAGES)
+
+
+@dataclass
+class _Known:
+    """What the database already holds, loaded once per file (never once per row)."""
+
+    partners: dict[str, PartnerInstitution]
+    skills: dict[str, Skill]
+    users: dict[str, User]
+    mentors: dict[str, int]
+
+    @classmethod
+    def load(cls, kind: str, emails: list[str], with_mentors: bool) -> _Known:
+        """Load partners, skills, the file's existing users and (if needed) every mentor."""
+        skills: dict[str, Skill] = {}
+        for skill in db.session.scalars(select(Skill)):
+            skills[skill.label.casefold()] = skills[skill.key.casefold()] = skill
+        partners = {p.name.casefold(): p for p in db.session.scalars(select(PartnerInstitution))}
+        wanted = {e.strip().lower() for e in emails if e.strip()}
+        profile = User.apprentice_profile if kind == APPRENTICES else User.mentor_profile
+        users = db.session.scalars(
+            select(User).where(func.lower(User.email).in_(wanted)).options(selectinload(profile))
+        )
+        mentors: dict[str, int] = {}
+        if with_mentors:
+            rows = db.session.execute(select(MentorProfile.id, User.email).join(User))
+            for mentor_id, email in rows:
+                mentors[str(mentor_id)] = mentors[email.lower()] = mentor_id
+        return cls(partners, skills, {u.email.lower(): u for u in users}, mentors)
+
+
+class _Check:
+    """Checks shared by both kinds; records problems with the row's line."""
+
+    role: Role
+
+    def __init__(self, known: _Known):
+        self.known = known
+
+    def row(self, row: ImportRow, seen: dict[str, int], problems: list[CsvProblem]) -> None:
+        """Check `row`, fill its values and action, and append any problems."""
+        self.problems, self.line = problems, row.line
+        person = row.person
+        self._email(row, seen)
+        if not person.name.strip():
+            self.problem("name", "must not be empty")
+        row.values = {
+            "name": person.name.strip(),
+            "pathways": self.terms("pathways", person.pathways, _PATHWAYS, "pathway"),
+            "skills": self.skills(person.skills),
+            "availability": slots_to_json(person.availability),
+            "mode": person.mode,
+            "region": self.region(person.region),
+            "languages": self.terms("languages", person.languages, _LANGUAGES, "language"),
+        } | self.extra(person)
+
+    def extra(self, person) -> dict:
+        return {}
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(CsvProblem(self.line, column, message))
+
+    def _email(self, row: ImportRow, seen: dict[str, int]) -> None:
+        if not row.email:
+            return self.problem("email", "must not be empty")
+        try:
+            validate_email(row.email, check_deliverability=False)
+        except EmailNotValidError as error:
+            return self.problem("email", f"'{row.email}' is not a valid email address: {error}")
+        if row.email in seen:
+            return self.problem("email", f"'{row.email}' is also on line {seen[row.email]}")
+        seen[row.email] = row.line
+        user = self.known.users.get(row.email)
+        if user is not None and user.role != self.role:
+            self.problem("email", f"'{row.email}' already belongs to a {user.role} account")
+        elif user is not None:
+            row.action = "update"
+
+    def terms(self, column: str, values, vocabulary: dict[str, str], noun: str) -> list[str]:
+        keys, unknown = [], []
+        for value in sorted(values):
+            key = vocabulary.get(value.strip().casefold())
+            if key:
+                keys.append(key)
+            else:
+                unknown.append(value)
+        if unknown:
+            self.problem(column, f"unknown {noun}: {', '.join(unknown)}")
+        return sorted(set(keys))
+
+    def region(self, value: str) -> str:
+        if not value.strip():
+            return ""
+        key = _REGIONS.get(value.strip().casefold())
+        if key is None:
+            self.problem("region", f"unknown region: {value}")
+        return key or ""
+
+    def skills(self, wanted: dict[str, int]) -> dict[int, int]:
+        found, unknown = {}, []
+        for name, level in sorted(wanted.items()):
+            skill = self.known.skills.get(name.strip().casefold())
+            if skill is None:
+                unknown.append(name)
+            else:
+                found[skill.id] = level
+        if unknown:
+            self.problem("skills", f"not in the skills list: {', '.join(unknown)}")
+        return found
+
+
+class _ApprenticeCheck(_Check):
+    role = Role.APPRENTICE
+
+    def extra(self, person: Apprentice) -> dict:
+        partner = self.known.partners.get(person.partner.strip().casefold())
+        if not person.partner.strip():
+            self.problem("partner", "must not be empty")
+        elif partner is None:
+            self.problem("partner", f"unknown partner institution: {person.partner}")
+        excluded, unknown = [], []
+        for item in sorted(person.exclude_mentors):
+            mentor_id = self.known.mentors.get(item.strip().lower())
+            if mentor_id:
+                excluded.append(mentor_id)
+            else:
+                unknown.append(item)
+        if unknown:
+            names = ", ".join(unknown)
+            self.problem("exclude_mentors", f"no mentor with this email or number: {names}")
+        return {"partner": partner, "minor": person.minor, "exclude": excluded}
+
+
+class _MentorCheck(_Check):
+    role = Role.MENTOR
+
+    def extra(self, person: Mentor) -> dict:
+        return {
+            "department": person.department.strip()[:120],
+            "title": person.title.strip()[:120],
+            "capacity": person.capacity,
+            "background_checked": person.background_checked,
+        }
+
+
+def _new_user(row: ImportRow, role: Role) -> User:
+    """An account with an unusable password: the person is invited to set one later."""
+    user = User(email=row.email, name=row.values["name"], role=role)
+    user.password_hash = "!" + secrets.token_hex(16)  # no hash format matches: cannot sign in
+    db.session.add(user)
+    return user
+
+
+def _shared_fields(profile, values: dict) -> None:
+    for name in ("pathways", "availability", "mode", "region", "languages"):
+        setattr(profile, name, values[name])
+
+
+def _write_apprentice(user: User, values: dict, cohort: Cohort) -> None:
+    user.name = values["name"]
+    profile = user.apprentice_profile or ApprenticeProfile(user=user)
+    _shared_fields(profile, values)
+    profile.partner, profile.cohort = values["partner"], cohort
+    profile.is_minor = values["minor"]
+    kept = set(profile.exclude_mentor_ids or [])
+    profile.exclude_mentor_ids = sorted(kept | set(values["exclude"]))
+    profile.skills = [ApprenticeSkill(skill_id=s, level=n) for s, n in values["skills"].items()]
+    db.session.add(profile)
+
+
+def _write_mentor(user: User, values: dict, cohort: Cohort | None) -> None:
+    user.name = values["name"]
+    profile = user.mentor_profile or MentorProfile(user=user)
+    _shared_fields(profile, values)
+    profile.department, profile.job_title = values["department"], values["title"]
+    profile.capacity = values["capacity"]
+    profile.background_checked = values["background_checked"]
+    profile.skills = [MentorSkill(skill_id=s, level=n) for s, n in values["skills"].items()]
+    db.session.add(profile)

@@ -1,0 +1,147 @@
+"""Watching running mentorships: which need the coordinator's attention, and ending one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from web.errors_domain import DomainError
+from web.extensions import db
+from web.models import (
+    ApprenticeProfile,
+    ApprenticeStatus,
+    CheckIn,
+    MatchStatus,
+    Mentorship,
+    MentorshipStatus,
+    User,
+)
+from web.models.base import utcnow
+from web.services import audit
+from web.services.publishing import LIVE
+
+LOW_RATING = 2
+RESPONSE_DAYS = 7
+_SIDES = {"apprentice": "the apprentice", "mentor": "the mentor"}
+
+
+class AlreadyEnded(DomainError):
+    """The mentorship is no longer running."""
+
+
+@dataclass
+class WatchedMentorship:
+    """A running or awaiting mentorship and the reasons it needs attention, if any."""
+
+    mentorship: Mentorship
+    flags: list[str] = field(default_factory=list)
+
+
+def previous_month(today: date) -> str:
+    """The calendar month before `today`, as check-ins store it ('YYYY-MM')."""
+    first = today.replace(day=1)
+    return f"{first - timedelta(days=1):%Y-%m}"
+
+
+def watch_mentorships(
+    *, cohort_id: int | None = None, flagged_only: bool = False, now: datetime | None = None
+) -> list[WatchedMentorship]:
+    """Active and awaiting mentorships with their flags, optionally one cohort or flagged only."""
+    now = now or utcnow()
+    query = (
+        select(Mentorship)
+        .join(ApprenticeProfile, Mentorship.apprentice_id == ApprenticeProfile.id)
+        .where(Mentorship.status.in_(LIVE))
+        .order_by(Mentorship.published_at, Mentorship.id)
+        .options(
+            selectinload(Mentorship.check_ins),
+            selectinload(Mentorship.apprentice).selectinload(ApprenticeProfile.user),
+            selectinload(Mentorship.apprentice).selectinload(ApprenticeProfile.partner),
+            selectinload(Mentorship.apprentice).selectinload(ApprenticeProfile.cohort),
+            selectinload(Mentorship.mentor),
+        )
+    )
+    if cohort_id:
+        query = query.where(ApprenticeProfile.cohort_id == cohort_id)
+    watched = [WatchedMentorship(m, flags_for(m, now)) for m in db.session.scalars(query)]
+    return [w for w in watched if w.flags] if flagged_only else watched
+
+
+def flags_for(mentorship: Mentorship, now: datetime) -> list[str]:
+    """Plain-language reasons this mentorship needs attention (empty if none)."""
+    flags = _missing_check_ins(mentorship, now)
+    for latest in _latest_check_ins(mentorship.check_ins):
+        if latest.rating <= LOW_RATING:
+            side = _SIDES.get(latest.author_role, latest.author_role)
+            flags.append(f"Low rating: {latest.rating} of 5 from {side} ({latest.month})")
+    waited = (now - _aware(mentorship.published_at)).days
+    if mentorship.status == MentorshipStatus.AWAITING_MENTOR and waited >= RESPONSE_DAYS:
+        flags.append(f"Mentor has not responded for {waited} days")
+    return flags
+
+
+def end_mentorship(mentorship: Mentorship, reason: str, actor: User) -> None:
+    """End a pair; the apprentice can be matched again, never with this mentor."""
+    if mentorship.status not in LIVE:
+        raise AlreadyEnded(no_longer_running(mentorship))
+    if not reason.strip():
+        raise DomainError("Say why the mentorship ends.")
+    mentorship.status = MentorshipStatus.ENDED
+    mentorship.ended_at = utcnow()
+    mentorship.end_reason = reason.strip()
+    apprentice = mentorship.apprentice
+    apprentice.status = ApprenticeStatus.REGISTERED
+    apprentice.exclude_mentor_ids = sorted({*apprentice.exclude_mentor_ids, mentorship.mentor_id})
+    # Left approved, the pair would be carried over into the cohort's next round.
+    mentorship.match.status = MatchStatus.REJECTED
+    mentorship.match.decided_at = utcnow()
+    mentorship.match.decision_reason = f"mentorship ended: {mentorship.end_reason}"
+    db.session.flush()
+    audit.record(
+        actor,
+        "mentorship.ended",
+        mentorship,
+        reason=mentorship.end_reason,
+        apprentice_id=apprentice.id,
+        mentor_id=mentorship.mentor_id,
+    )
+
+
+def no_longer_running(mentorship: Mentorship) -> str:
+    """Why a mentorship that is not running cannot be ended again, in plain words."""
+    ended = mentorship.ended_at or mentorship.responded_at
+    when = f" on {ended:%B} {ended.day}, {ended.year}" if ended else ""
+    why = f" Reason: {mentorship.end_reason}" if mentorship.end_reason else ""
+    return f"This mentorship was already {mentorship.status}{when}, so it cannot be ended.{why}"
+
+
+def _missing_check_ins(mentorship: Mentorship, now: datetime) -> list[str]:
+    """Sides of an active pair, running all last month, who wrote no check-in for it."""
+    month_start = datetime(now.year, now.month, 1, tzinfo=UTC)
+    if mentorship.status != MentorshipStatus.ACTIVE:
+        return []
+    if _aware(mentorship.published_at) >= month_start:
+        return []
+    month = previous_month(now.date())
+    wrote = {c.author_role for c in mentorship.check_ins if c.month == month}
+    missing = [side for role, side in _SIDES.items() if role not in wrote]
+    if not missing:
+        return []
+    who = "either side" if len(missing) == 2 else missing[0]
+    return [f"No check-in for {month} from {who}"]
+
+
+def _latest_check_ins(check_ins: list[CheckIn]) -> list[CheckIn]:
+    """Each side's most recent check-in: one unhappy side is enough to look at the pair."""
+    latest: dict[str, CheckIn] = {}
+    for check_in in sorted(check_ins, key=lambda c: (c.month, _aware(c.created_at))):
+        latest[check_in.author_role] = check_in
+    return [latest[role] for role in _SIDES if role in latest]
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,218 @@
+"""Emails about a published round: composed here, sent by SMTP or kept in the outbox."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import smtplib
+from collections import defaultdict
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from web import catalog
+from web.extensions import db
+from web.models import (
+    ApprenticeProfile,
+    AuditEvent,
+    MentorProfile,
+    Mentorship,
+    PartnerInstitution,
+    ProposedMatch,
+    Role,
+)
+from web.models.base import utcnow
+from web.services import audit
+from web.services.publishing import LIVE
+
+logger = logging.getLogger(__name__)
+SENT = "notification.sent"
+SMTP_TIMEOUT_SECONDS = 20
+
+
+@dataclass
+class Notification:
+    """One email to send, and the mentorships (for one audience) it tells about."""
+
+    audience: str
+    mentorships: list[Mentorship]
+    message: EmailMessage
+
+
+def delivery_description() -> str:
+    """Where emails go with the current settings, in words for the coordinator."""
+    host = current_app.config.get("SMTP_HOST")
+    if host:
+        return f"through the mail server {host}:{current_app.config['SMTP_PORT']}"
+    return f"to the application log and to .eml files in {outbox_dir()} (no mail server is set)"
+
+
+def outbox_dir() -> Path:
+    """The folder where emails are written when no SMTP server is configured."""
+    return Path(current_app.instance_path) / "outbox"
+
+
+def pending_notifications(round_id: int) -> list[Notification]:
+    """Every email about this round's live mentorships that has not been sent yet."""
+    mentorships = _round_mentorships(round_id)
+    sent = _already_sent([m.id for m in mentorships])
+    unsent = {
+        audience: [m for m in mentorships if (m.id, audience) not in sent]
+        for audience in ("apprentice", "mentor", "partner")
+    }
+    notes = [_to_apprentice(m) for m in unsent["apprentice"] if m.apprentice.user]
+    for mentor_ships in _group(unsent["mentor"], lambda m: m.mentor_id).values():
+        notes.append(_to_mentor(mentor_ships))
+    for partner_ships in _group(unsent["partner"], lambda m: m.apprentice.partner_id).values():
+        note = _to_partner(partner_ships)
+        if note is not None:
+            notes.append(note)
+    return notes
+
+
+def mark_sent(note: Notification) -> None:
+    """Record that `note` went out, so no later run sends it again."""
+    for mentorship in note.mentorships:
+        audit.record(
+            None,
+            SENT,
+            mentorship,
+            audience=note.audience,
+            to=note.message["To"],
+            email_subject=note.message["Subject"],
+        )
+    db.session.flush()
+
+
+def deliver(message: EmailMessage) -> None:
+    """Send `message` through the configured SMTP server, or keep it in the outbox."""
+    config = current_app.config
+    message["From"] = config["MAIL_FROM"]
+    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    if config.get("SMTP_HOST"):
+        with smtplib.SMTP(
+            config["SMTP_HOST"], config["SMTP_PORT"], timeout=SMTP_TIMEOUT_SECONDS
+        ) as smtp:
+            smtp.send_message(message)
+        logger.info("sent %r to %s", message["Subject"], message["To"])
+        return
+    folder = outbox_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.eml"
+    path.write_bytes(bytes(message))
+    logger.info("no SMTP_HOST: email kept in %s\n%s", path, message.as_string())
+
+
+def _round_mentorships(round_id: int) -> list[Mentorship]:
+    return list(
+        db.session.scalars(
+            select(Mentorship)
+            .join(ProposedMatch, Mentorship.match_id == ProposedMatch.id)
+            .where(ProposedMatch.round_id == round_id, Mentorship.status.in_(LIVE))
+            .order_by(Mentorship.id)
+            .options(
+                selectinload(Mentorship.match),
+                selectinload(Mentorship.apprentice).selectinload(ApprenticeProfile.user),
+                selectinload(Mentorship.apprentice)
+                .selectinload(ApprenticeProfile.partner)
+                .selectinload(PartnerInstitution.contacts),
+                selectinload(Mentorship.mentor).selectinload(MentorProfile.user),
+            )
+        )
+    )
+
+
+def _already_sent(mentorship_ids: list[int]) -> set[tuple[int, str]]:
+    rows = db.session.execute(
+        select(AuditEvent.subject_id, AuditEvent.details).where(
+            AuditEvent.action == SENT,
+            AuditEvent.subject_type == "Mentorship",
+            AuditEvent.subject_id.in_(mentorship_ids),
+        )
+    )
+    return {(subject_id, (details or {}).get("audience")) for subject_id, details in rows}
+
+
+def _group(mentorships: list[Mentorship], key) -> dict[int, list[Mentorship]]:
+    groups: dict[int, list[Mentorship]] = defaultdict(list)
+    for mentorship in mentorships:
+        groups[key(mentorship)].append(mentorship)
+    return groups
+
+
+def _email(to: list[str], subject: str, lines: list[str]) -> EmailMessage:
+    message = EmailMessage()
+    message["To"] = ", ".join(to)
+    message["Subject"] = subject
+    message.set_content("\n".join(lines) + "\n")
+    return message
+
+
+def _mentor_line(mentor: MentorProfile) -> str:
+    return f"{mentor.user.name}, {mentor.job_title}, {mentor.department}".strip(", ")
+
+
+def _to_apprentice(mentorship: Mentorship) -> Notification:
+    apprentice, mentor = mentorship.apprentice, mentorship.mentor
+    contact = mentor.user.email + (f", phone {mentor.phone}" if mentor.phone else "")
+    lines = [
+        f"Hello {apprentice.user.name},",
+        "",
+        f"Your Pathways mentor is {_mentor_line(mentor)}.",
+        f"Contact: {contact}",
+        "",
+        f"Why you were paired: {mentorship.match.reason}" if mentorship.match.reason else "",
+        "Your mentor will confirm in the next few days and then get in touch to plan",
+        "your first meeting.",
+    ]
+    subject = f"Your Pathways mentor: {mentor.user.name}"
+    return Notification("apprentice", [mentorship], _email([apprentice.user.email], subject, lines))
+
+
+def _to_mentor(mentorships: list[Mentorship]) -> Notification:
+    mentor = mentorships[0].mentor
+    lines = [f"Hello {mentor.user.name},", "", "You have been paired with:"]
+    for ship in mentorships:
+        apprentice = ship.apprentice
+        pathways = ", ".join(catalog.label(p) for p in apprentice.pathways)
+        lines.append(f"- {apprentice.display_name} ({apprentice.partner.name}); {pathways}")
+        if ship.match.reason:
+            lines.append(f"  Why: {ship.match.reason}")
+    lines += [
+        "",
+        "Please confirm or decline each apprentice within 7 days:",
+        _absolute_url("mentors.dashboard"),
+    ]
+    count = len(mentorships)
+    subject = f"{count} new Pathways apprentice{'s' if count > 1 else ''} for you"
+    return Notification("mentor", mentorships, _email([mentor.user.email], subject, lines))
+
+
+def _to_partner(mentorships: list[Mentorship]) -> Notification | None:
+    partner = mentorships[0].apprentice.partner
+    to = [partner.contact_email] if partner.contact_email else []
+    to += [u.email for u in partner.contacts if u.role == Role.PARTNER and u.active]
+    to = list(dict.fromkeys(address.lower() for address in to))
+    if not to:
+        logger.warning("partner %s has no contact email; summary not sent", partner.id)
+        return None
+    lines = [f"Hello {partner.name} team,", "", "These apprentices of yours now have a mentor:"]
+    lines += [f"- {m.apprentice.display_name}: {_mentor_line(m.mentor)}" for m in mentorships]
+    subject = f"Pathways pairs for {partner.name}: {len(mentorships)} apprentice(s)"
+    return Notification("partner", mentorships, _email(to, subject, lines))
+
+
+def _absolute_url(endpoint: str) -> str:
+    """A full link for an email, which is written outside any web request."""
+    config = current_app.config
+    if config.get("SERVER_NAME"):
+        return current_app.url_for(endpoint, _external=True)
+    base = config.get("PUBLIC_URL") or "http://localhost:5000"
+    scheme, _, host = base.rstrip("/").partition("://")
+    adapter = current_app.url_map.bind(host, url_scheme=scheme)
+    return adapter.build(endpoint, force_external=True)
