@@ -1,0 +1,73 @@
+"""The read-only partner API: cohorts and apprentices of the token's partner, as JSON."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask.typing import ResponseReturnValue
+
+from web.api import bp, serializers
+from web.api.auth import partner_api
+from web.api.openapi import openapi_document
+from web.api.params import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, int_arg, status_arg
+from web.models.base import utcnow
+from web.partners import reports, services
+
+
+def _last_month() -> str:
+    return reports.previous_month(utcnow().date())
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI 3 description of this API; open to all, like any documentation."""
+    return jsonify(openapi_document())
+
+
+@bp.get("/cohorts")
+@partner_api
+def cohorts(partner_id: int) -> ResponseReturnValue:
+    """The partner's cohorts with funnel counts."""
+    last_month = _last_month()
+    items = [
+        serializers.cohort_json(reports.cohort_summary(partner_id, cohort, last_month))
+        for cohort in services.partner_cohorts(partner_id)
+    ]
+    return jsonify({"cohorts": items})
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@partner_api
+def cohort(partner_id: int, cohort_id: int) -> ResponseReturnValue:
+    """One cohort: funnel counts, match rate, pathways and check-in health."""
+    found = services.get_cohort(partner_id, cohort_id)
+    summary = reports.cohort_summary(partner_id, found, _last_month())
+    return jsonify(serializers.cohort_summary_json(summary))
+
+
+@bp.get("/cohorts/<int:cohort_id>/apprentices")
+@partner_api
+def cohort_apprentices(partner_id: int, cohort_id: int) -> ResponseReturnValue:
+    """The partner's apprentices in a cohort, a page at a time, optionally of one status."""
+    page = int_arg("page", 1, 1, MAX_PAGE)
+    per_page = int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    status = status_arg()
+    found = services.get_cohort(partner_id, cohort_id)
+    rows = services.cohort_apprentices(partner_id, found.id, status)
+    start = (page - 1) * per_page
+    return jsonify(
+        {
+            "apprentices": [serializers.apprentice_json(r) for r in rows[start : start + per_page]],
+            "page": page,
+            "per_page": per_page,
+            "total": len(rows),
+            "pages": -(-len(rows) // per_page),
+        }
+    )
+
+
+@bp.get("/apprentices/<int:apprentice_id>")
+@partner_api
+def apprentice(partner_id: int, apprentice_id: int) -> ResponseReturnValue:
+    """One of the partner's apprentices, with skills wanted, mentor and check-ins."""
+    detail = reports.apprentice_detail(partner_id, apprentice_id, _last_month())
+    return jsonify(serializers.apprentice_detail_json(detail))

@@ -1,0 +1,7 @@
+"""Pages for the partners audience."""
+
+from flask import Blueprint
+
+bp = Blueprint("partners", __name__, template_folder="templates")
+
+from web.partners import views  # noqa: E402,F401

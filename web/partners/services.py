@@ -1,0 +1,184 @@
+"""What one partner institution may see: its apprentices, their cohorts and mentors.
+
+Every query that picks apprentice data for a partner is here, so the pages, the CSV export
+and the API share one definition of "this partner's apprentices". Other modules (reports,
+export, the API) only work on what these functions return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+
+from web.errors_domain import DomainError
+from web.extensions import db
+from web.models import ApprenticeProfile, ApprenticeStatus, Cohort, Mentorship, MentorshipStatus
+
+# Ids are 32-bit integers in PostgreSQL; larger numbers cannot name a row.
+LARGEST_ID = 2**31 - 1
+
+
+STATUS_LABELS = {
+    ApprenticeStatus.REGISTERED: "Registered",
+    ApprenticeStatus.PROPOSED: "Proposed for a mentor",
+    ApprenticeStatus.APPROVED: "Approved, waiting for the mentor",
+    ApprenticeStatus.ACTIVE: "Active with a mentor",
+    ApprenticeStatus.ENDED: "Finished the program",
+    ApprenticeStatus.WITHDRAWN: "Withdrawn",
+}
+
+
+class NotFoundForPartner(DomainError):
+    """The record does not exist, or belongs to another partner; both look the same."""
+
+
+@dataclass(frozen=True)
+class MentorContact:
+    """The mentor of a published pair, as a partner sees them."""
+
+    name: str
+    department: str
+    job_title: str
+    email: str
+    mentorship_status: str
+
+
+@dataclass(frozen=True)
+class ApprenticeRow:
+    """One apprentice of the partner; withdrawn apprentices carry no personal data."""
+
+    id: int
+    cohort_id: int
+    name: str
+    email: str | None
+    status: str
+    pathways: tuple[str, ...]
+    mentor: MentorContact | None
+
+    @property
+    def withdrawn(self) -> bool:
+        """True once the apprentice has left the program."""
+        return self.status == ApprenticeStatus.WITHDRAWN
+
+
+def partner_cohorts(partner_id: int) -> list[Cohort]:
+    """Cohorts in which the partner has at least one apprentice, newest first."""
+    return list(
+        db.session.scalars(
+            select(Cohort)
+            .where(Cohort.id.in_(_cohort_ids(partner_id)))
+            .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+        )
+    )
+
+
+def get_cohort(partner_id: int, cohort_id: int) -> Cohort:
+    """The cohort, if the partner has apprentices in it; otherwise NotFoundForPartner."""
+    cohort = None
+    if 0 < cohort_id <= LARGEST_ID:
+        cohort = db.session.scalar(
+            select(Cohort).where(
+                Cohort.id == cohort_id,
+                Cohort.id.in_(_cohort_ids(partner_id)),
+            )
+        )
+    if cohort is None:
+        raise NotFoundForPartner("We could not find that cohort among your apprentices.")
+    return cohort
+
+
+def cohort_apprentices(
+    partner_id: int, cohort_id: int, status: str | None = None
+) -> list[ApprenticeRow]:
+    """The partner's apprentices in a cohort, optionally of one status, by name order."""
+    query = _apprentices(partner_id).where(ApprenticeProfile.cohort_id == cohort_id)
+    if status:
+        query = query.where(ApprenticeProfile.status == status)
+    apprentices = db.session.scalars(query.order_by(ApprenticeProfile.id)).all()
+    mentorships = published_mentorships([a.id for a in apprentices])
+    rows = [apprentice_row(a, mentorships.get(a.id)) for a in apprentices]
+    return sorted(rows, key=lambda row: (row.withdrawn, row.name.casefold(), row.id))
+
+
+def get_apprentice(partner_id: int, apprentice_id: int) -> ApprenticeProfile:
+    """The partner's apprentice with that id; another partner's is NotFoundForPartner."""
+    apprentice = None
+    if 0 < apprentice_id <= LARGEST_ID:
+        apprentice = db.session.scalar(
+            _apprentices(partner_id).where(ApprenticeProfile.id == apprentice_id)
+        )
+    if apprentice is None:
+        raise NotFoundForPartner("We could not find that apprentice among yours.")
+    return apprentice
+
+
+def cohort_profiles(partner_id: int, cohort_id: int) -> list[ApprenticeProfile]:
+    """The partner's apprentices in a cohort who have not withdrawn, for counting."""
+    return list(
+        db.session.scalars(
+            _apprentices(partner_id).where(
+                ApprenticeProfile.cohort_id == cohort_id,
+                ApprenticeProfile.status != ApprenticeStatus.WITHDRAWN,
+            )
+        )
+    )
+
+
+def _apprentices(partner_id: int) -> Select:
+    """The scoping rule itself: apprentices whose partner is `partner_id`."""
+    return select(ApprenticeProfile).where(ApprenticeProfile.partner_id == partner_id)
+
+
+def _cohort_ids(partner_id: int) -> Select:
+    """Ids of the cohorts the partner has apprentices in."""
+    return _apprentices(partner_id).with_only_columns(ApprenticeProfile.cohort_id)
+
+
+def published_mentorships(apprentice_ids: list[int]) -> dict[int, Mentorship]:
+    """Apprentice id -> their latest published mentorship the mentor has not declined."""
+    if not apprentice_ids:
+        return {}
+    mentorships = db.session.scalars(
+        select(Mentorship)
+        .where(
+            Mentorship.apprentice_id.in_(apprentice_ids),
+            Mentorship.status != MentorshipStatus.DECLINED,
+        )
+        .order_by(Mentorship.published_at, Mentorship.id)
+    )
+    return {m.apprentice_id: m for m in mentorships}
+
+
+def apprentice_row(apprentice: ApprenticeProfile, mentorship: Mentorship | None) -> ApprenticeRow:
+    """A list row; a withdrawn apprentice keeps only id and status."""
+    if apprentice.status == ApprenticeStatus.WITHDRAWN or apprentice.user is None:
+        return ApprenticeRow(
+            id=apprentice.id,
+            cohort_id=apprentice.cohort_id,
+            name=f"Withdrawn apprentice #{apprentice.id}",
+            email=None,
+            status=ApprenticeStatus.WITHDRAWN,
+            pathways=(),
+            mentor=None,
+        )
+    return ApprenticeRow(
+        id=apprentice.id,
+        cohort_id=apprentice.cohort_id,
+        name=apprentice.user.name,
+        email=apprentice.user.email,
+        status=apprentice.status,
+        pathways=tuple(apprentice.pathways),
+        mentor=_mentor_contact(mentorship) if mentorship else None,
+    )
+
+
+def _mentor_contact(mentorship: Mentorship) -> MentorContact:
+    mentor = mentorship.mentor
+    return MentorContact(
+        name=mentor.user.name,
+        department=mentor.department,
+        job_title=mentor.job_title,
+        email=mentor.user.email,
+        mentorship_status=mentorship.status,
+    )
