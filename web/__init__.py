@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from web.auth import bp as auth_bp
     from web.coordinator import bp as coordinator_bp
     from web.errors import register_error_handlers
+    from web.health import bp as health_bp
     from web.home import bp as home_bp
     from web.mentors import bp as mentors_bp
     from web.partners import bp as partners_bp
@@ -86,6 +87,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(partners_bp, url_prefix="/partner")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)
+    # Probes carry no session and change nothing: no sign-in, no CSRF token.
+    app.register_blueprint(health_bp)
+    csrf.exempt(health_bp)
     register_error_handlers(app)
 
 
