@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import time
 
 import click
 from flask import Flask
@@ -38,9 +39,14 @@ def _load_demo(seed: int, apprentices: int, mentors: int) -> None:
     from web.models import User
 
     if db.session.scalar(select(User.id).limit(1)) is None:
+        started = time.perf_counter()
         logins = load_demo_program(seed=seed, apprentices=apprentices, mentors=mentors)
         db.session.commit()
-        click.echo("Demo program loaded.")
+        seconds = time.perf_counter() - started
+        click.echo(
+            f"Demo program loaded: {apprentices:,} apprentices and {mentors:,} mentors"
+            f" in {seconds:.1f} s."
+        )
     else:
         from web.demo import demo_logins
 

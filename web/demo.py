@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from web.catalog import DEPARTMENTS, JOB_TITLES, PATHWAYS, REGIONS
+from web.demo_bulk import email_local_part, insert_link_rows, insert_rows, unique_names
 from web.extensions import db
 from web.models import (
     ApprenticeProfile,
@@ -21,7 +22,7 @@ from web.models import (
     Role,
     User,
 )
-from web.services import background_checks
+from web.models.base import utcnow
 from web.services.taxonomy import ensure_skills
 
 DEMO_PASSWORD = "pathways-demo-2026"
@@ -107,15 +108,20 @@ def load_demo_program(seed: int = 7, apprentices: int = 300, mentors: int = 40) 
         description="The city's spring intake of apprentices from all partners.",
     )
     db.session.add(cohort)
-    _user("Program Coordinator", COORDINATOR_EMAIL, Role.COORDINATOR)
+    db.session.add(_user("Program Coordinator", COORDINATOR_EMAIL, Role.COORDINATOR))
     for partner in partners:
-        _user(f"{partner.name} contact", partner.contact_email, Role.PARTNER, partner=partner)
-    names = _unique_names(rng, apprentices + mentors)
-    for index in range(mentors):
-        _demo_mentor(rng, names[index], index, skills)
-    for index in range(apprentices):
-        _demo_apprentice(rng, names[mentors + index], index, skills, partners, cohort)
+        contact = _user(f"{partner.name} contact", partner.contact_email, Role.PARTNER)
+        contact.partner = partner
+        db.session.add(contact)
     db.session.flush()
+    names = unique_names(rng, FIRST_NAMES, LAST_NAMES, apprentices + mentors)
+    people = [_demo_mentor(rng, names[index], index, skills) for index in range(mentors)]
+    _insert_people(MentorProfile, MentorSkill, people)
+    people = [
+        _demo_apprentice(rng, names[mentors + index], index, skills, partners, cohort)
+        for index in range(apprentices)
+    ]
+    _insert_people(ApprenticeProfile, ApprenticeSkill, people)
     return demo_logins()
 
 
@@ -142,26 +148,43 @@ def _demo_password_hash() -> str:
     return generate_password_hash(DEMO_PASSWORD)
 
 
-def _user(name: str, email: str, role: Role, partner: PartnerInstitution | None = None) -> User:
-    user = User(name=name, email=email, role=role, partner=partner)
-    user.password_hash = _demo_password_hash()
-    db.session.add(user)
-    return user
+def _user(name: str, email: str, role: Role) -> User:
+    return User(name=name, email=email, role=role, password_hash=_demo_password_hash())
 
 
-def _unique_names(rng: random.Random, count: int) -> list[str]:
-    pool = [f"{f} {last}" for f in FIRST_NAMES for last in LAST_NAMES]
-    rng.shuffle(pool)
-    return pool[:count]
+def _user_row(name: str, email: str, role: Role) -> dict:
+    return {
+        "name": name,
+        "email": email,
+        "role": role.value,
+        "password_hash": _demo_password_hash(),
+        "active": True,
+        "created_at": utcnow(),
+    }
 
 
-def _demo_mentor(rng: random.Random, name: str, index: int, skills: dict) -> None:
+def _insert_people(profile_model: type, skill_model: type, people: list[tuple]) -> None:
+    """Bulk-insert (user, profile, skills) triples: users, then profiles, then their skills."""
+    owner = "mentor_id" if profile_model is MentorProfile else "apprentice_id"
+    user_ids = insert_rows(User, [user for user, _, _ in people], "email")
+    profiles = [profile | {"user_id": user_ids[user["email"]]} for user, profile, _ in people]
+    profile_ids = insert_rows(profile_model, profiles, "user_id")
+    insert_link_rows(
+        skill_model,
+        [
+            {owner: profile_ids[user_ids[user["email"]]], "skill_id": skill_id, "level": level}
+            for user, _, skills in people
+            for skill_id, level in skills
+        ],
+    )
+
+
+def _demo_mentor(rng: random.Random, name: str, index: int, skills: dict) -> tuple:
     title = JOB_TITLES[index % len(JOB_TITLES)]
-    user = _user(name, f"{name.lower().replace(' ', '.')}@cityofchicago.example", Role.MENTOR)
+    user = _user_row(name, f"{email_local_part(name)}@cityofchicago.example", Role.MENTOR)
     pathways = TITLE_PATHWAYS[title]
     offered = {key for p in pathways for key in rng.sample(PATHWAY_SKILLS[p], 3)}
-    mentor = MentorProfile(
-        user=user,
+    mentor = dict(
         department=DEPARTMENTS[0] if index % 3 else rng.choice(DEPARTMENTS),
         job_title=title,
         pathways=list(pathways),
@@ -171,26 +194,28 @@ def _demo_mentor(rng: random.Random, name: str, index: int, skills: dict) -> Non
         region=rng.choice(list(REGIONS)),
         languages=["english"] + (["spanish"] if rng.random() < 0.3 else []),
     )
-    check = rng.random()  # most checks are confirmed; some mentors wait for a coordinator
-    background_checks.set_from_program_records(mentor, check < 0.6)
-    mentor.background_check_declared = check < 0.75
-    mentor.skills = [MentorSkill(skill=skills[k], level=rng.randint(1, 3)) for k in sorted(offered)]
-    db.session.add(mentor)
+    # Most checks are confirmed from the city's records; some mentors wait for a coordinator.
+    check = rng.random()
+    mentor |= {
+        "background_check_declared": check < 0.75,
+        "background_checked": check < 0.6,
+        "background_checked_at": utcnow() if check < 0.6 else None,
+    }
+    levels = [(skills[k].id, rng.randint(1, 3)) for k in sorted(offered)]
+    return user, mentor, levels
 
 
-def _demo_apprentice(rng, name, index, skills, partners, cohort) -> None:
+def _demo_apprentice(rng, name, index, skills, partners, cohort) -> tuple:
     partner = partners[index % len(partners)]
     minor = partner.kind == "high_school" and rng.random() < 0.7
-    user = _user(
-        name, f"{name.lower().replace(' ', '.')}.{index}@students.example.org", Role.APPRENTICE
-    )
+    email = f"{email_local_part(name)}.{index}@students.example.org"
+    user = _user_row(name, email, Role.APPRENTICE)
     pathways = rng.sample(list(PATHWAYS), rng.choice([1, 1, 2]))
     wanted = {key for p in pathways for key in rng.sample(PATHWAY_SKILLS[p], 2)}
     slots = AFTER_SCHOOL_SLOTS if minor else rng.choice([EVENING_SLOTS, WEEKEND_SLOTS, LUNCH_SLOTS])
-    apprentice = ApprenticeProfile(
-        user=user,
-        partner=partner,
-        cohort=cohort,
+    apprentice = dict(
+        partner_id=partner.id,
+        cohort_id=cohort.id,
         pathways=pathways,
         availability=rng.sample(slots, min(len(slots), rng.randint(2, 4))),
         mode=rng.choice(["either", "either", "remote", "in_person"]),
@@ -198,7 +223,5 @@ def _demo_apprentice(rng, name, index, skills, partners, cohort) -> None:
         languages=["english"] + (["spanish"] if rng.random() < 0.35 else []),
         is_minor=minor,
     )
-    apprentice.skills = [
-        ApprenticeSkill(skill=skills[k], level=rng.randint(1, 3)) for k in sorted(wanted)
-    ]
-    db.session.add(apprentice)
+    levels = [(skills[k].id, rng.randint(1, 3)) for k in sorted(wanted)]
+    return user, apprentice, levels
