@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 
 def register_commands(app: Flask) -> None:
     """Add the Pathways commands to `flask --app web ...`."""
+    from web.backup_commands import register_backup_commands
+
+    register_backup_commands(app)
 
     @app.cli.command("setup")
     def setup_command() -> None:

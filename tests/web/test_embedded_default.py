@@ -61,7 +61,9 @@ def test_serve_loads_demo_data_prints_logins_and_serves(tmp_path):
     )
     try:
         output = read_until(process, "Pathways is running")
-        assert re.search(r"Demo program loaded: 300 apprentices and 40 mentors in [\d.]+ s\.", output)
+        assert re.search(
+            r"Demo program loaded: 300 apprentices and 40 mentors in [\d.]+ s\.", output
+        )
         password = re.search(r"password for all: (\S+)\)", output).group(1)
         coordinator = re.search(r"coordinator\s+(\S+@\S+)", output).group(1)
         assert re.search(r"partner\s+\S+@", output) and re.search(r"apprentice\s+\S+@", output)
