@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import importlib
+import os
+import re
 import shlex
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
+import pytest
 import yaml
 from celery import Celery
+from werkzeug.serving import make_server
 
 from web import create_app
 from web.config import settings_from_env
@@ -18,6 +25,20 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 def service(name: str) -> dict:
     return COMPOSE["services"][name]
+
+
+def interpolate(value: str) -> str:
+    """Compose's `${NAME:?message}` (required) and `${NAME:-default}`, from os.environ."""
+
+    def replace(match: re.Match) -> str:
+        name, operator, word = match.group(1), match.group(2), match.group(3)
+        if os.environ.get(name):
+            return os.environ[name]
+        if operator == ":?":
+            raise LookupError(f"required variable {name} is missing a value: {word}")
+        return word or ""
+
+    return re.sub(r"\$\{(\w+)(?:(:\?|:-)([^}]*))?\}", replace, value)
 
 
 def test_compose_describes_the_whole_stack():
@@ -46,8 +67,9 @@ def test_worker_runs_the_celery_app_of_the_workers_package():
 def test_compose_environment_is_what_the_settings_read(monkeypatch, tmp_path):
     environment = service("web")["environment"]
     assert environment == service("worker")["environment"]
+    monkeypatch.setenv("SECRET_KEY", "from-the-operator")
     for name, value in environment.items():
-        monkeypatch.setenv(name, str(value).replace("${SECRET_KEY:-", "").rstrip("}"))
+        monkeypatch.setenv(name, interpolate(str(value)))
     settings = settings_from_env(tmp_path)
     assert settings["SQLALCHEMY_DATABASE_URI"] == (
         "postgresql+psycopg://pathways:pathways@postgres:5432/pathways"
@@ -57,7 +79,7 @@ def test_compose_environment_is_what_the_settings_read(monkeypatch, tmp_path):
     assert "task_always_eager" not in settings["CELERY"]
     assert settings["SMTP_HOST"] == "mailcatcher"
     assert settings["SMTP_PORT"] == int(environment["SMTP_PORT"])
-    assert settings["SECRET_KEY"] == "change-me-in-production"
+    assert settings["SECRET_KEY"] == "from-the-operator"
 
 
 def test_mail_catcher_listens_where_the_app_sends():
@@ -94,3 +116,60 @@ def test_reliability_settings_for_the_matching_task(monkeypatch, tmp_path):
     assert celery["worker_prefetch_multiplier"] == 1
     soft, hard = celery["task_soft_time_limit"], celery["task_time_limit"]
     assert celery["broker_transport_options"]["visibility_timeout"] > hard > soft
+
+
+def test_compose_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    secret = service("web")["environment"]["SECRET_KEY"]
+    with pytest.raises(LookupError, match="SECRET_KEY"):
+        interpolate(secret)
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-value")
+    assert interpolate(secret) == "a-long-random-value"
+    assert "change-me" not in (ROOT / "docker-compose.yml").read_text()
+
+
+def test_redis_keeps_queued_work_in_an_append_only_file():
+    redis = service("redis")
+    command = redis["command"]
+    assert command[0] == "redis-server"
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert any(volume.endswith(":/data") for volume in redis["volumes"])
+
+
+def test_beat_runs_the_celery_app_of_the_workers_package():
+    command = shlex.split(service("beat")["command"])
+    assert command[:4] == ["celery", "-A", "workers", "beat"]
+    assert service("beat")["environment"] == service("worker")["environment"]
+
+
+def test_worker_healthcheck_pings_its_own_node():
+    test = service("worker")["healthcheck"]["test"]
+    assert test[0] == "CMD-SHELL"
+    command = shlex.split(test[1])
+    assert command[:5] == ["celery", "-A", "workers", "inspect", "ping"]
+    # $$ is compose's escape: the container's shell expands $HOSTNAME, the worker's node name.
+    assert command[command.index("--destination") + 1] == "celery@$$HOSTNAME"
+
+
+def serve(app):
+    """Serve `app` on a free local port; return the server."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize("redis_up", [True, False])
+def test_web_healthcheck_passes_only_when_ready(app, redis_up):
+    test = service("web")["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"]
+    port = re.search(r"--bind 0\.0\.0\.0:(\d+)", service("web")["command"]).group(1)
+    assert f"http://127.0.0.1:{port}/readyz" in test[3]
+    if not redis_up:
+        app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    server = serve(app)
+    try:
+        snippet = test[3].replace("127.0.0.1:8000", f"127.0.0.1:{server.server_port}")
+        done = subprocess.run([sys.executable, "-c", snippet], capture_output=True, timeout=30)
+    finally:
+        server.shutdown()
+    assert (done.returncode == 0) is redis_up, done.stderr
