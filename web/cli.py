@@ -30,8 +30,8 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("demo-data")
     @click.option("--seed", default=7, show_default=True, help="Random seed: same seed, same data.")
-    @click.option("--apprentices", default=300, show_default=True)
-    @click.option("--mentors", default=40, show_default=True)
+    @click.option("--apprentices", default=300, show_default=True, type=click.IntRange(min=0))
+    @click.option("--mentors", default=40, show_default=True, type=click.IntRange(min=0))
     def demo_data_command(seed: int, apprentices: int, mentors: int) -> None:
         """Load a realistic demo program (once; does nothing if data exists)."""
         _load_demo(seed, apprentices, mentors)

@@ -195,3 +195,15 @@ def test_a_file_that_is_not_a_backup_is_refused(app, tmp_path):
     result = run(app, "restore", str(not_a_backup))
     assert result.exit_code == 1
     assert "not a Pathways backup" in result.output
+
+
+def test_archives_kept_in_the_instance_folder_are_not_backed_up_again(sqlite_source):
+    out = Path(sqlite_source.instance_path) / "archives"
+    backup(sqlite_source, out)
+    result = run(sqlite_source, "backup", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    (archive,) = out.glob("pathways-backup-*.tar.gz")
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+    assert "instance/outbox/round-1-apprentice.eml" in names
+    assert not [name for name in names if "archives" in name or "secret_key" in name]
