@@ -59,15 +59,17 @@ def _timed(check: Callable[[], dict]) -> dict:
     try:
         result = {"ok": True} | check()
     except Exception as error:  # any failure at all means "not ready"
-        logger.warning("readiness check failed: %s", error)
+        logger.warning("readiness check failed: %r", error)
         result = {"ok": False, "error": _describe(error)}
     result["latency_ms"] = round(1000 * (time.perf_counter() - started), 1)
     return result
 
 
 def _describe(error: Exception) -> str:
-    first_line = (str(error).strip().splitlines() or [""])[0]
-    return f"{type(error).__name__}: {first_line}"[:300]
+    """The kind of failure; details such as host names stay in the log, not in the answer."""
+    if isinstance(error, NoWorker):
+        return str(error)
+    return type(error).__name__
 
 
 def _check_database() -> dict:

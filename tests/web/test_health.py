@@ -117,7 +117,7 @@ def test_redis_down_is_not_ready(stack, production_app):
     assert status == 503
     assert body["checks"]["database"]["ok"]
     redis = body["checks"]["redis"]
-    assert not redis["ok"] and "ConnectionError" in redis["error"]
+    assert not redis["ok"] and redis["error"] == "ConnectionError"
     assert body["checks"]["worker"] == {"ok": False, "error": "not checked: Redis does not answer"}
 
 
@@ -127,7 +127,8 @@ def test_postgresql_down_is_not_ready(stack, production_app):
     status, body = readiness(production_app(dead_database, REDIS_BASE_URL, queue))
     assert status == 503
     database = body["checks"]["database"]
-    assert not database["ok"] and "OperationalError" in database["error"]
+    # The kind of failure only: host names and ports stay in the log.
+    assert not database["ok"] and database["error"] == "OperationalError"
     assert body["checks"]["redis"]["ok"] and body["checks"]["worker"]["ok"]
 
 
