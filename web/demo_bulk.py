@@ -73,7 +73,7 @@ def insert_link_rows(model: type, rows: list[dict]) -> None:
 
 
 def _copy_rows(table: Table, rows: list[dict]) -> None:
-    """PostgreSQL's COPY, in the session's transaction: ten times an INSERT's speed."""
+    """PostgreSQL's COPY, in the session's transaction: far faster than INSERT statements."""
     columns = [c for c in table.columns if c.key in rows[0] or c.default is not None]
     names = ", ".join(f'"{column.name}"' for column in columns)
     driver_connection = db.session.connection().connection.driver_connection

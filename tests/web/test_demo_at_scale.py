@@ -5,12 +5,18 @@ from __future__ import annotations
 import random
 import re
 
+from flask_migrate import upgrade
 from sqlalchemy import event, func, select
 
-from web.demo import FIRST_NAMES, LAST_NAMES
+from tests.conftest import require_service
+from tests.services import postgres_reachable, scratch_database
+from tests.web.test_demo import snapshot
+from web import create_app
+from web.demo import FIRST_NAMES, LAST_NAMES, load_demo_program
 from web.demo_bulk import email_local_part, unique_names
 from web.extensions import db
 from web.models import ApprenticeProfile, ApprenticeSkill, MentorProfile, Role, User
+from web.services.taxonomy import ensure_skills
 
 POOL = len(FIRST_NAMES) * len(LAST_NAMES)
 
@@ -58,3 +64,43 @@ def test_demo_data_at_5000_apprentices_in_a_few_bulk_statements(app):
         ~ApprenticeProfile.id.in_(select(ApprenticeSkill.apprentice_id))
     )
     assert count(without_skills) == 0
+
+
+def test_postgresql_gets_the_same_program_as_sqlite(app, tmp_path):
+    require_service("PostgreSQL", postgres_reachable())
+    load_demo_program(seed=11, apprentices=40, mentors=9)
+    db.session.commit()
+    on_sqlite = snapshot(), mentor_snapshot()
+    with scratch_database() as url:
+        settings = {
+            "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://")
+        }
+        pg_app = create_app(settings, instance_path=str(tmp_path))
+        with pg_app.app_context():
+            upgrade()
+            ensure_skills()
+            load_demo_program(seed=11, apprentices=40, mentors=9)
+            db.session.commit()
+            assert (snapshot(), mentor_snapshot()) == on_sqlite
+            db.session.remove()
+            db.engine.dispose()
+
+
+def mentor_snapshot() -> list[tuple]:
+    """The mentors the demo created, in a comparable form."""
+    mentors = db.session.scalars(select(MentorProfile).order_by(MentorProfile.id))
+    return [
+        (
+            m.user.email,
+            m.department,
+            tuple(m.pathways),
+            tuple(map(tuple, m.availability)),
+            m.capacity,
+            m.background_check_declared,
+            m.background_checked,
+            m.background_checked_at is not None,
+            m.accepting,
+            tuple(sorted((s.skill.key, s.level) for s in m.skills)),
+        )
+        for m in mentors
+    ]
