@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import require_service
 from tests.services import (
     REDIS_BASE_URL,
+    ROOT,
     celery_worker,
     postgres_reachable,
     redis_reachable,
@@ -149,3 +155,28 @@ def test_embedded_default_is_ready_with_sqlite_and_in_process_tasks(app):
     assert body["checks"]["database"]["engine"] == "sqlite"
     assert body["checks"]["redis"]["mode"].startswith("in-process")
     assert body["checks"]["worker"]["ok"]
+
+
+@pytest.mark.parametrize("node_is_running", [True, False])
+def test_the_worker_healthcheck_command_pings_one_node(stack, node_is_running):
+    database_url, queue = stack
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    command = compose["services"]["worker"]["healthcheck"]["test"][1].replace("$$", "$")
+    hostname = socket.gethostname() if node_is_running else "no-such-host"
+    done = subprocess.run(
+        ["sh", "-c", command],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            "HOSTNAME": hostname,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": REDIS_BASE_URL,
+            "CELERY_QUEUE": queue,
+            "SECRET_KEY": "test-secret",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode == 0) is node_is_running, done.stdout + done.stderr
