@@ -39,7 +39,7 @@ def require_empty_database() -> None:
 
 
 def engine_name() -> str:
-    """ "postgresql" or "sqlite": the databases backups know how to copy."""
+    """The configured database's kind, "postgresql" or "sqlite": the two backups can copy."""
     name = db.engine.dialect.name
     if name not in DATABASE_FILES:
         raise BackupError(f"Backups support PostgreSQL and SQLite, not {name}.")
