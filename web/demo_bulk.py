@@ -47,7 +47,7 @@ def _initials(number: int) -> str:
 
 
 def email_local_part(name: str) -> str:
-    """ "Ana B. Lopez" → "ana.b.lopez": the name's words, lower case, joined by dots."""
+    """The name's words in lower case joined by dots: Ana B. Lopez → ana.b.lopez."""
     return ".".join(re.findall(r"[a-z0-9]+", name.lower()))
 
 
