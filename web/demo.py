@@ -15,6 +15,7 @@ from web.models import (
     ApprenticeProfile,
     ApprenticeSkill,
     Cohort,
+    CoordinatorRole,
     MentorProfile,
     MentorSkill,
     PartnerInstitution,
@@ -144,6 +145,8 @@ def _demo_password_hash() -> str:
 
 def _user(name: str, email: str, role: Role, partner: PartnerInstitution | None = None) -> User:
     user = User(name=name, email=email, role=role, partner=partner)
+    if role == Role.COORDINATOR:
+        user.coordinator_role = CoordinatorRole.ADMIN
     user.password_hash = _demo_password_hash()
     db.session.add(user)
     return user

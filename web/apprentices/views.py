@@ -44,7 +44,11 @@ def register() -> str | Response:
             form.cohort_id.errors.append(str(error))
         else:
             login_user(profile.user)
-            flash("You are registered. We will match you with a mentor soon.", "success")
+            flash(
+                "You are registered. Please confirm your email address with the link we sent; "
+                "then we match you with a mentor.",
+                "success",
+            )
             return redirect(url_for("apprentices.status"))
     return render_template("apprentices/register.html", form=form, registration_open=bool(cohorts))
 
