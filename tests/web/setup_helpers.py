@@ -33,6 +33,7 @@ def pg_app(tmp_path_factory):
         url = database_url.replace("postgresql://", "postgresql+psycopg://")
         config = settings_for(url) | {"MENTOR_EMAIL_DOMAINS": "cityofchicago.org, city.example"}
         app = create_app(config, instance_path=str(tmp_path_factory.mktemp("setup")))
+        app.before_request(forget_the_last_browser)
         with app.app_context():
             upgrade()
             ensure_skills()
@@ -55,19 +56,19 @@ def empty_program(pg_app):
             message.unlink()
 
 
-@pytest.fixture
-def several_browsers(empty_program, monkeypatch):
+def forget_the_last_browser() -> None:
     """Let several browsers take turns in one app context, each with its own sign-in.
 
     Flask-Login and Flask-WTF cache the user and the CSRF token on `g`, which the test's app
-    context keeps between requests. Passwords are hashed cheaply, to keep the test quick.
+    context keeps between requests.
     """
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)
 
-    @empty_program.before_request
-    def forget_the_last_browser() -> None:
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)
 
+@pytest.fixture
+def several_browsers(empty_program, monkeypatch):
+    """New browsers on the PostgreSQL app; passwords hashed cheaply, to keep the test quick."""
     fast = functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
     monkeypatch.setattr("web.models.accounts.generate_password_hash", fast)
     return empty_program.test_client

@@ -165,7 +165,9 @@ def test_a_program_is_set_up_from_nothing_and_publishes_its_first_round(several_
 
     # The admin approves the mentor outside the city's domains.
     sam = db.session.scalar(
-        select(MentorProfile).join(MentorProfile.user).where(User.email == "sam@volunteers.example.net")
+        select(MentorProfile)
+        .join(MentorProfile.user)
+        .where(User.email == "sam@volunteers.example.net")
     )
     pending = text_of(admin.get("/coordinator/admin/mentors/pending"))
     assert "Dana" not in pending and "sam@volunteers.example.net" in pending
