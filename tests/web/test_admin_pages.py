@@ -137,9 +137,8 @@ def test_partners_are_created_edited_deactivated_and_counted(app, program):
     assert "deactivated: no new apprentices join it" in text(page)
     register = text(app.test_client().get("/apprentice/register"))
     assert "Westside Tech" not in register and program.partner_a.name in register
-    invite = submit(
-        admin, f"{url}/contacts", {"name": "N", "email": "n@westside.org"}, form_url=url
-    )
+    contact = {"contact-name": "N", "contact-email": "n@westside.org"}
+    invite = submit(admin, f"{url}/contacts", contact, form_url=url)
     assert "reactivate it before inviting contacts" in text(invite)
     assert emails_to("n@westside.org") == []
 

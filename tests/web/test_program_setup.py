@@ -96,7 +96,7 @@ def test_a_program_is_set_up_from_nothing_and_publishes_its_first_round(several_
     page = submit(
         admin,
         f"{partner_url}/contacts",
-        {"name": "Pat Partner", "email": "pat@lakeshore.example.org"},
+        {"contact-name": "Pat Partner", "contact-email": "pat@lakeshore.example.org"},
         form_url=partner_url,
     )
     assert "An invitation to choose a password is on its way" in text_of(page)

@@ -16,6 +16,8 @@ from web.models.program import PARTNER_KINDS
 from web.services import accounts, partner_institutions
 
 PER_PAGE = 50
+# The contact form shares the page with the partner form: its fields get their own names.
+CONTACT = "contact"
 
 
 @bp.route("/partners")
@@ -60,7 +62,7 @@ def partner(partner_id: int):
         else:
             flash(f"{partner.name} is saved.", "success")
             return redirect(url_for("admin.partner", partner_id=partner.id))
-    return _partner_page(partner, form, InviteContactForm(formdata=None))
+    return _partner_page(partner, form, InviteContactForm(formdata=None, prefix=CONTACT))
 
 
 def _partner_page(partner: PartnerInstitution, form: PartnerForm, invite: InviteContactForm):
@@ -81,7 +83,7 @@ def _partner_page(partner: PartnerInstitution, form: PartnerForm, invite: Invite
 def invite_contact(partner_id: int):
     """Invite a contact of the partner by email."""
     partner = db.get_or_404(PartnerInstitution, partner_id)
-    invite = InviteContactForm()
+    invite = InviteContactForm(prefix=CONTACT)
     if invite.validate_on_submit():
         try:
             user = accounts.invite_partner_contact(
