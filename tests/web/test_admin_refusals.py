@@ -23,7 +23,7 @@ from web.models import (
     Role,
     User,
 )
-from web.services import rounds
+from web.services import accounts, rounds
 
 pg_app, empty_program = setup_helpers.pg_app, setup_helpers.empty_program  # the fixtures
 ANY_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -196,6 +196,16 @@ def test_deactivation_ends_sessions_and_tokens_but_never_ones_own(any_app, progr
     assert signed_in(any_app, contact).get("/partner/").status_code == 200
 
 
+def test_the_program_admins_are_the_active_admin_coordinators(any_app, program):
+    make_user(Role.COORDINATOR, "rey@city.example.gov", "Rey", coordinator_role="reviewer")
+    gone = make_user(Role.COORDINATOR, "old@city.example.gov", "Old Admin")
+    gone.active = False
+    second = make_user(Role.COORDINATOR, "ada@city.example.gov", "Ada Admin")
+    db.session.commit()
+
+    assert accounts.program_admins() == [second, program.coordinator]
+
+
 def test_a_second_create_coordinator_for_a_known_email_changes_nothing(any_app, program):
     runner = any_app.test_cli_runner()
     result = runner.invoke(
@@ -225,9 +235,10 @@ def test_pending_refused_and_unverified_people_are_never_offered_to_the_matcher(
     apprentice = make_apprentice(program)
     unverified = make_apprentice(program)
     unverified.user.email_verified = False
-    pending, refused, not_verified = make_mentor(), make_mentor(), make_mentor()
+    pending, refused, not_verified, closed = (make_mentor() for _ in range(4))
     pending.vetting, refused.vetting = MentorVetting.PENDING, MentorVetting.REFUSED
     not_verified.user.email_verified = False
+    closed.user.active = False
     db.session.commit()
 
     assert pairs_of_next_round(program) == set()
