@@ -168,3 +168,15 @@ def test_a_cohort_is_edited_and_its_registration_opened_and_closed(app, program)
     assert "Registration is closed for now" in text(app.test_client().get("/apprentice/register"))
     page = submit(admin, registration, {"open": "0"}, form_url=cohort_url)
     assert "already closed" in text(page)
+
+
+def test_the_first_coordinators_link_uses_the_public_address(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://pathways.city.example.gov")
+    result = app.test_cli_runner().invoke(
+        args=["create-coordinator", "ada@city.example.gov", "--name", "Ada Admin"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "  https://pathways.city.example.gov/password/set/" in result.output
+    ada = db.session.scalar(select(User).where(User.email == "ada@city.example.gov"))
+    assert ada.is_program_admin and ada.name == "Ada Admin"

@@ -25,8 +25,10 @@ def register() -> str | Response:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = ApprenticeRegistrationForm()
-    form.partner_id.choices = options([("", "- Select -"), *services.partner_choices()])
-    cohorts = services.open_cohort_choices()
+    partners = services.partner_choices()
+    form.partner_id.choices = options([("", "- Select -"), *partners])
+    # Without a cohort open and a partner to come from, nobody can register yet.
+    cohorts = services.open_cohort_choices() if partners else []
     form.cohort_id.choices = options([("", "- Select -"), *cohorts])
     if cohorts and form.validate_on_submit():
         try:
