@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from web.extensions import db
 from web.models import Role
+from web.services import audit
 
 logger = logging.getLogger(__name__)
 READ_ONLY_MESSAGE = (
@@ -51,9 +52,7 @@ def program_admin_required(view: Callable) -> Callable:
 
 def _refuse_reviewer():
     """Record the refused attempt in its own commit, then explain the refusal."""
-    from web.services import audit
-
-    db.session.rollback()
+    db.session.rollback()  # the refused request keeps nothing but the record of its refusal
     user = current_user._get_current_object()
     audit.record(
         user, "access.refused", user, endpoint=request.endpoint or "", method=request.method
