@@ -188,6 +188,15 @@ def test_deactivation_ends_sessions_and_tokens_but_never_ones_own(any_app, progr
     db.session.refresh(program.coordinator)
     assert program.coordinator.active
     assert program.coordinator.coordinator_role == CoordinatorRole.ADMIN
+    refused = (
+        select(AuditEvent.details)
+        .where(AuditEvent.action == "account.change_refused")
+        .order_by(AuditEvent.id)
+    )
+    assert [d["attempted"] for d in db.session.scalars(refused)] == [
+        "deactivate own account",
+        "change own role",
+    ]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account.deactivated"))
     assert event.subject_id == contact.id and event.actor_id == program.coordinator.id
     assert event.reason == "Left the college" and event.details["tokens_revoked"] == 1

@@ -117,6 +117,7 @@ def change_coordinator_role(user: User, role: str, actor: User) -> None:
     if user.role != Role.COORDINATOR:
         raise DomainError(f"{user.name} is not a coordinator.")
     if user.id == actor.id:
+        _refuse_on_yourself(actor, "change own role")
         raise NotAllowedOnYourself(
             "You cannot change your own role. Ask another program admin to do it."
         )
@@ -132,6 +133,7 @@ def deactivate(user: User, actor: User, reason: str = "") -> int:
     Returns how many API tokens were revoked.
     """
     if user.id == actor.id:
+        _refuse_on_yourself(actor, "deactivate own account")
         raise NotAllowedOnYourself(
             "You cannot deactivate your own account. Ask another program admin to do it."
         )
@@ -155,4 +157,10 @@ def reactivate(user: User, actor: User) -> None:
         raise DomainError(f"{user.name}'s account is already active.")
     user.active = True
     audit.record(actor, "account.reactivated", user)
+    db.session.flush()
+
+
+def _refuse_on_yourself(actor: User, attempted: str) -> None:
+    """Record that a program admin tried to lock themselves out (the caller then raises)."""
+    audit.record(actor, "account.change_refused", actor, attempted=attempted)
     db.session.flush()
