@@ -64,6 +64,10 @@ def test_a_mentor_sign_up_verifies_its_address_then_waits_for_a_coordinator(app,
     )
     assert "offer to mentor is turned down" in text(page)
     assert "Your offer was not accepted" in text(mentor.get("/mentor/"))
+    told = emails_to("kim@volunteers.example")[-1]
+    assert told["Subject"] == "Your offer to mentor in Pathways"
+    assert "did not approve your offer" in told.get_content()
+    assert "Not a city employee" not in told.get_content()
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mentor.refused"))
     assert event.reason == "Not a city employee" and event.actor_id == program.coordinator.id
     other_form = "/coordinator/admin/coordinators"  # the list is empty now: no form there

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from tests.conftest import submit
 from tests.factories import round_form
 from tests.web import setup_helpers
-from tests.web.setup_helpers import link_in_last_email
+from tests.web.setup_helpers import emails_to, link_in_last_email
 from tests.web.test_apprentices_registration import apprentice_form
 from tests.web.test_mentors_registration import mentor_form
 from web.extensions import db
@@ -178,6 +178,7 @@ def test_a_program_is_set_up_from_nothing_and_publishes_its_first_round(several_
         form_url="/coordinator/admin/mentors/pending",
     )
     assert "offer to mentor is approved" in text_of(page)
+    assert "is approved" in emails_to("sam@volunteers.example.net")[-1].get_content()
     assert "1 apprentice can be matched" in text_of(admin.get(cohort_url))
     assert "2 mentors accept apprentices" in text_of(admin.get(cohort_url))
 

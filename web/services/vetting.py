@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+from email.message import EmailMessage
 
 from flask import current_app
 from sqlalchemy import Select, select
 
+from web.database import enqueue_after_commit
 from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import MentorProfile, MentorVetting, User
 from web.services import audit
+from web.services.notifications import absolute_url, compose
 
 logger = logging.getLogger(__name__)
 PENDING, UNVERIFIED, REFUSED, APPROVED = "pending", "unverified", "refused", "approved"
+DECISION_TASK = "workers.tasks.send_vetting_decision"
 
 
 def mentor_email_domains() -> set[str]:
@@ -68,6 +72,7 @@ def approve(profile: MentorProfile, actor: User) -> None:
     profile.vetting = MentorVetting.APPROVED
     audit.record(actor, "mentor.approved", profile)
     db.session.flush()
+    enqueue_after_commit(DECISION_TASK, profile.id)
 
 
 def refuse(profile: MentorProfile, actor: User, reason: str) -> None:
@@ -76,6 +81,31 @@ def refuse(profile: MentorProfile, actor: User, reason: str) -> None:
     profile.vetting = MentorVetting.REFUSED
     audit.record(actor, "mentor.refused", profile, reason=reason.strip())
     db.session.flush()
+    enqueue_after_commit(DECISION_TASK, profile.id)
+
+
+def decision_email(profile: MentorProfile) -> EmailMessage | None:
+    """The email telling a mentor the program's decision on their offer; None while pending."""
+    user = profile.user
+    if profile.vetting == MentorVetting.APPROVED:
+        lines = [
+            f"Hello {user.name},",
+            "",
+            "Your offer to mentor in Pathways, the city's mentoring program, is approved.",
+            "From the next matching round, you can be paired with apprentices"
+            + ("." if user.email_verified else ", once you confirm your email address."),
+        ]
+    elif profile.vetting == MentorVetting.REFUSED:
+        lines = [
+            f"Hello {user.name},",
+            "",
+            "The program did not approve your offer to mentor in Pathways, so you will not be",
+            "paired with apprentices. If you think this is a mistake, reply to this email.",
+        ]
+    else:
+        return None
+    lines += ["", f"Your page: {absolute_url('mentors.dashboard')}"]
+    return compose([user.email], "Your offer to mentor in Pathways", lines)
 
 
 def _ensure_pending(profile: MentorProfile) -> None:
