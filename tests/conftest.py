@@ -15,7 +15,7 @@ from flask_migrate import upgrade
 
 from web import create_app
 from web.extensions import db
-from web.models import Cohort, PartnerInstitution, Role, User
+from web.models import Cohort, CoordinatorRole, PartnerInstitution, Role, User
 from web.services.taxonomy import ensure_skills
 
 PASSWORD = "correct-horse-battery"
@@ -103,9 +103,15 @@ def _password_hash() -> str:
     return user.password_hash
 
 
-def make_user(role: Role, email: str, name: str = "Test User", partner=None) -> User:
-    """A user with the shared test password."""
-    user = User(email=email, name=name, role=role, partner=partner)
+def make_user(
+    role: Role, email: str, name: str = "Test User", partner=None, coordinator_role=None
+) -> User:
+    """A user with the shared test password; a coordinator is a program admin unless told."""
+    if role == Role.COORDINATOR and coordinator_role is None:
+        coordinator_role = CoordinatorRole.ADMIN
+    user = User(
+        email=email, name=name, role=role, partner=partner, coordinator_role=coordinator_role
+    )
     user.password_hash = _password_hash()
     db.session.add(user)
     db.session.flush()

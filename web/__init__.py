@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
+    from web.admin import bp as admin_bp
     from web.api import bp as api_bp
     from web.apprentices import bp as apprentices_bp
     from web.auth import bp as auth_bp
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(apprentices_bp, url_prefix="/apprentice")
     app.register_blueprint(mentors_bp, url_prefix="/mentor")
     app.register_blueprint(coordinator_bp, url_prefix="/coordinator")
+    app.register_blueprint(admin_bp, url_prefix="/coordinator/admin")
     app.register_blueprint(partners_bp, url_prefix="/partner")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 
-from flask import abort
+from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
+from web.extensions import db
 from web.models import Role
+from web.services import audit
+
+logger = logging.getLogger(__name__)
+READ_ONLY_MESSAGE = (
+    "Your coordinator account is a reviewer account: you can read rounds and reports, but "
+    "only a program admin can approve, publish, run rounds, import or change people, "
+    "partners and cohorts. Ask a program admin if this needs doing."
+)
 
 
 def role_required(*roles: Role) -> Callable:
@@ -25,3 +35,31 @@ def role_required(*roles: Role) -> Callable:
         return wrapper
 
     return decorator
+
+
+def program_admin_required(view: Callable) -> Callable:
+    """Let program admins through; a reviewer is refused with a clear, audited 403."""
+
+    @functools.wraps(view)
+    @role_required(Role.COORDINATOR)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_program_admin:
+            return _refuse_reviewer()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _refuse_reviewer():
+    """Record the refused attempt in its own commit, then explain the refusal."""
+    db.session.rollback()  # the refused request keeps nothing but the record of its refusal
+    user = current_user._get_current_object()
+    audit.record(
+        user, "access.refused", user, endpoint=request.endpoint or "", method=request.method
+    )
+    db.session.commit()
+    logger.info("reviewer %s refused at %s", user.id, request.endpoint)
+    page = render_template(
+        "error.html", title="Only program admins can do this", message=READ_ONLY_MESSAGE
+    )
+    return page, 403

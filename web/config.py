@@ -36,6 +36,11 @@ def settings_from_env(instance_path: Path) -> dict:
         "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "pathways@city.example.gov"),
+        # The address people open Pathways at, for the links in emails and printed commands.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # Mentors signing up from these domains (comma-separated, e.g. cityofchicago.org) are
+        # approved once their address is verified; others wait for a coordinator.
+        "MENTOR_EMAIL_DOMAINS": os.environ.get("MENTOR_EMAIL_DOMAINS", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",

@@ -16,6 +16,7 @@ from web.models import (
     ApprenticeProfile,
     ApprenticeSkill,
     Cohort,
+    CoordinatorRole,
     MentorProfile,
     MentorSkill,
     PartnerInstitution,
@@ -149,7 +150,10 @@ def _demo_password_hash() -> str:
 
 
 def _user(name: str, email: str, role: Role) -> User:
-    return User(name=name, email=email, role=role, password_hash=_demo_password_hash())
+    user = User(name=name, email=email, role=role, password_hash=_demo_password_hash())
+    if role == Role.COORDINATOR:
+        user.coordinator_role = CoordinatorRole.ADMIN
+    return user
 
 
 def _user_row(name: str, email: str, role: Role) -> dict:

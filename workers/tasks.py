@@ -10,8 +10,15 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from web.errors_domain import DomainError
 from web.extensions import db
-from web.models import User
-from web.services import invitations, notifications, people_imports, rounds
+from web.models import MentorProfile, User
+from web.services import (
+    email_verification,
+    invitations,
+    notifications,
+    people_imports,
+    rounds,
+    vetting,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -125,4 +132,37 @@ def send_password_link(user_id: int) -> bool:
     notifications.deliver(invitations.password_link_email(user))
     invitations.mark_link_sent(user)
     db.session.commit()
+    return True
+
+
+@shared_task(
+    name="workers.tasks.send_verification_email",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_verification_email(user_id: int) -> bool:
+    """Email a self-registered user the link that verifies their address."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.email_verified:
+        return False
+    notifications.deliver(email_verification.verification_email(user))
+    email_verification.mark_sent(user)
+    db.session.commit()
+    return True
+
+
+@shared_task(
+    name="workers.tasks.send_vetting_decision",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_vetting_decision(mentor_id: int) -> bool:
+    """Email a mentor whether the program approved their offer."""
+    profile = db.session.get(MentorProfile, mentor_id)
+    message = vetting.decision_email(profile) if profile and profile.user.active else None
+    if message is None:
+        return False
+    notifications.deliver(message)
     return True

@@ -16,7 +16,7 @@ from web.models import (
     Role,
 )
 from web.profile_fields import apply_details
-from web.services import audit
+from web.services import audit, email_verification
 
 EDITABLE = (ApprenticeStatus.REGISTERED, ApprenticeStatus.PROPOSED)
 STEPS = (
@@ -37,14 +37,20 @@ class RegistrationClosed(DomainError):
 
 def partner_choices() -> list[tuple[int, str]]:
     """Partner institutions for the registration select."""
-    partners = db.session.scalars(select(PartnerInstitution).order_by(PartnerInstitution.name))
+    partners = db.session.scalars(
+        select(PartnerInstitution)
+        .where(PartnerInstitution.active)
+        .order_by(PartnerInstitution.name)
+    )
     return [(p.id, p.name) for p in partners]
 
 
 def open_cohort_choices() -> list[tuple[int, str]]:
     """Cohorts taking registrations."""
     cohorts = db.session.scalars(
-        select(Cohort).where(Cohort.registration_open).order_by(Cohort.starts_on, Cohort.name)
+        select(Cohort)
+        .where(Cohort.registration_open, Cohort.archived_at.is_(None))
+        .order_by(Cohort.starts_on, Cohort.name)
     )
     return [(c.id, c.name) for c in cohorts]
 
@@ -54,14 +60,16 @@ def register_apprentice(
 ) -> ApprenticeProfile:
     """Create the apprentice's account and profile; raise EmailTaken or RegistrationClosed."""
     cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or not cohort.registration_open:
+    if cohort is None or not cohort.registration_open or cohort.archived:
         raise RegistrationClosed("This cohort is not taking registrations. Choose another.")
     user = create_user(email=email, name=name, password=password, role=Role.APPRENTICE)
+    user.email_verified = False  # counts once the emailed link is opened
     profile = ApprenticeProfile(user=user, partner_id=partner_id, cohort=cohort)
     db.session.add(profile)
     _apply(profile, details)
     db.session.flush()
     audit.record(user, "apprentice.registered", profile)
+    email_verification.request_verification(user)
     return profile
 
 

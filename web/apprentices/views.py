@@ -25,8 +25,10 @@ def register() -> str | Response:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = ApprenticeRegistrationForm()
-    form.partner_id.choices = options([("", "- Select -"), *services.partner_choices()])
-    cohorts = services.open_cohort_choices()
+    partners = services.partner_choices()
+    form.partner_id.choices = options([("", "- Select -"), *partners])
+    # Without a cohort open and a partner to come from, nobody can register yet.
+    cohorts = services.open_cohort_choices() if partners else []
     form.cohort_id.choices = options([("", "- Select -"), *cohorts])
     if cohorts and form.validate_on_submit():
         try:
@@ -44,7 +46,11 @@ def register() -> str | Response:
             form.cohort_id.errors.append(str(error))
         else:
             login_user(profile.user)
-            flash("You are registered. We will match you with a mentor soon.", "success")
+            flash(
+                "You are registered. Please confirm your email address with the link we sent; "
+                "then we match you with a mentor.",
+                "success",
+            )
             return redirect(url_for("apprentices.status"))
     return render_template("apprentices/register.html", form=form, registration_open=bool(cohorts))
 

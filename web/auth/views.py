@@ -10,7 +10,7 @@ from web.auth.services import MIN_PASSWORD_LENGTH, authenticate, set_new_passwor
 from web.auth.tokens import RESET, InvalidLink, SpentLink, lifetime_in_words, user_for_token
 from web.database import commits
 from web.home.views import home_for
-from web.services import invitations
+from web.services import email_verification, invitations
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -68,6 +68,7 @@ def set_password(token: str) -> Response:
     form = SetPasswordForm()
     if form.validate_on_submit():
         set_new_password(user, form.password.data)
+        email_verification.verify(user)  # the link reached the inbox: the address is theirs
         login_user(user)
         flash(f"Your password is set. Welcome, {user.name}.", "success")
         return redirect(home_for(user))

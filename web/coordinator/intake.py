@@ -12,7 +12,7 @@ from flask import current_app, flash, jsonify, redirect, render_template, url_fo
 from flask_login import current_user
 from sqlalchemy import select
 
-from web.access import role_required
+from web.access import program_admin_required, role_required
 from web.auth.tokens import INVITATION, lifetime_in_words
 from web.coordinator import bp
 from web.coordinator.intake_forms import ConfirmImportForm, ImportForm, cohort_choices
@@ -27,11 +27,15 @@ KEEP_UPLOADS_SECONDS = 24 * 3600
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@program_admin_required
 def import_people():
     """Upload a CSV of apprentices or mentors and see every problem before anything is written."""
     form = ImportForm()
-    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.name))
+    cohorts = db.session.scalars(
+        select(Cohort)
+        .where(Cohort.archived_at.is_(None))
+        .order_by(Cohort.starts_on.desc(), Cohort.name)
+    )
     form.cohort.choices = cohort_choices(cohorts, "Choose a cohort")
     if not form.validate_on_submit():
         return _upload_page(form, 400 if form.is_submitted() else 200)
@@ -53,7 +57,7 @@ def import_people():
 
 
 @bp.route("/import/confirm", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@program_admin_required
 @commits
 def confirm_import():
     """Queue a previewed file for the worker, which checks it once more and imports it."""
@@ -82,7 +86,7 @@ def import_status(import_id: int):
 
 
 @bp.route("/imports/<int:import_id>/invitations", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@program_admin_required
 @commits
 def invite_again(import_id: int):
     """Email the import's new accounts that still have no password their link once more."""

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from web.access import role_required
+from web.access import program_admin_required, role_required
 from web.auth.services import has_usable_password
 from web.coordinator import bp
 from web.coordinator.mentor_forms import (
@@ -59,7 +59,7 @@ def mentor(mentor_id: int):
 
 
 @bp.route("/mentors/<int:mentor_id>/background-check/confirm", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@program_admin_required
 @commits
 def confirm_background_check(mentor_id: int):
     """Confirm the check from the city's records; the mentor can then be paired with minors."""
@@ -77,7 +77,7 @@ def confirm_background_check(mentor_id: int):
 
 
 @bp.route("/mentors/<int:mentor_id>/invite", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@program_admin_required
 @commits
 def invite_mentor(mentor_id: int):
     """Email the mentor an invitation to choose a password (for accounts that have none)."""
@@ -94,7 +94,7 @@ def invite_mentor(mentor_id: int):
 
 
 @bp.route("/mentors/<int:mentor_id>/background-check/withdraw", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@program_admin_required
 @commits
 def withdraw_background_check(mentor_id: int):
     """Take back a confirmation, with the reason."""

@@ -6,7 +6,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from web.access import role_required
+from web.access import program_admin_required, role_required
 from web.coordinator import bp
 from web.coordinator.intake_forms import (
     EndMentorshipForm,
@@ -22,7 +22,7 @@ from web.services import monitoring, notifications, publishing
 
 
 @bp.route("/rounds/<int:round_id>/publish", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@program_admin_required
 @commits
 def publish_round(round_id: int):
     """Publish a round's approved pairs; the emails go out once this commits."""
@@ -64,7 +64,7 @@ def round_published(round_id: int):
 
 
 @bp.route("/rounds/<int:round_id>/published/send", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@program_admin_required
 @commits
 def send_waiting_emails(round_id: int):
     """Queue a published round's waiting emails again (after a mail server or queue outage)."""
@@ -110,7 +110,7 @@ def mentorships():
 
 
 @bp.route("/mentorships/<int:mentorship_id>/end", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@program_admin_required
 @commits
 def end_mentorship(mentorship_id: int):
     """End a mentorship with a reason; the apprentice can be matched again."""

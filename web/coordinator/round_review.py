@@ -6,7 +6,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from matcher.profiles import COMPONENTS
-from web.access import role_required
+from web.access import program_admin_required, role_required
 from web.coordinator import bp
 from web.coordinator.forms import (
     COMPONENT_LABELS,
@@ -40,6 +40,7 @@ def _round_page(match_round: MatchRound, **refused_forms) -> str:
         "action_form": DecisionForm(),
         "stale": rounds.is_stale(match_round),
         "stale_minutes": rounds.stale_minutes(),
+        "can_change": current_user.is_program_admin and not match_round.cohort.archived,
     }
     if match_round.status == RoundStatus.SUCCEEDED:
         context |= _results_context(match_round) | refused_forms
@@ -77,13 +78,16 @@ def _results_context(match_round: MatchRound) -> dict:
             descending=descending,
         )
     latest = decisions.latest_succeeded_round(match_round.cohort_id)
+    is_latest = latest is not None and latest.id == match_round.id
+    can_change = current_user.is_program_admin and not match_round.cohort.archived
     return {
         "pairs": reports.round_pairs(match_round, query),
         "filters": filters,
         "sort": sort,
         "descending": descending,
         "sortable": SORTABLE,
-        "is_latest": latest is not None and latest.id == match_round.id,
+        "is_latest": is_latest,
+        "decidable": is_latest and can_change,
         "reject_form": RejectForm(formdata=None),
         "rejecting": None,
         "bulk_form": BulkApproveForm(formdata=None),
@@ -106,7 +110,7 @@ def round_progress(round_id: int):
 
 
 @bp.route("/rounds/<int:round_id>/retry", methods=["POST"])
-@coordinator_only
+@program_admin_required
 @commits
 def retry_round(round_id: int):
     """Queue a failed or stale round again."""
@@ -117,7 +121,7 @@ def retry_round(round_id: int):
 
 
 @bp.route("/rounds/<int:round_id>/rerun", methods=["POST"])
-@coordinator_only
+@program_admin_required
 @commits
 def rerun_round(round_id: int):
     """Start a new round of the same cohort with this round's settings."""
@@ -155,7 +159,7 @@ def _back_to(match: ProposedMatch):
 
 
 @bp.route("/matches/<int:match_id>/approve", methods=["POST"])
-@coordinator_only
+@program_admin_required
 @commits
 def approve_match(match_id: int):
     """Approve one proposed pair."""
@@ -167,7 +171,7 @@ def approve_match(match_id: int):
 
 
 @bp.route("/matches/<int:match_id>/reject", methods=["POST"])
-@coordinator_only
+@program_admin_required
 @commits
 def reject_match(match_id: int):
     """Reject one pair, with the reason."""
@@ -190,7 +194,7 @@ def reject_match(match_id: int):
 
 
 @bp.route("/matches/<int:match_id>/lock", methods=["POST"])
-@coordinator_only
+@program_admin_required
 @commits
 def lock_match(match_id: int):
     """Lock a pair for the next round, or unlock it."""
@@ -207,7 +211,7 @@ def lock_match(match_id: int):
 
 
 @bp.route("/rounds/<int:round_id>/approve", methods=["POST"])
-@coordinator_only
+@program_admin_required
 @commits
 def approve_matches(round_id: int):
     """Approve the selected pairs, or all proposed pairs at or above a score."""

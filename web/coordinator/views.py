@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from matcher.profiles import COMPONENTS
-from web.access import role_required
+from web.access import program_admin_required, role_required
 from web.catalog import PATHWAYS, SKILL_TAXONOMY
 from web.coordinator import bp
 from web.coordinator.forms import COMPONENT_LABELS, AuditFilterForm, CohortForm, RoundSettingsForm
@@ -41,7 +41,7 @@ def dashboard():
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
-@coordinator_only
+@program_admin_required
 @commits
 def new_cohort():
     """Create a cohort that apprentices can join."""
@@ -94,7 +94,7 @@ def _cohort_page(cohort: Cohort, form: RoundSettingsForm, status: int = 200):
 
 
 @bp.route("/cohorts/<int:cohort_id>/rounds", methods=["POST"])
-@coordinator_only
+@program_admin_required
 @commits
 def start_round(cohort_id: int):
     """Start a matching round with the settings from the form."""

@@ -8,7 +8,7 @@ from web.auth.services import create_user
 from web.extensions import db
 from web.models import MentorProfile, Mentorship, MentorshipStatus, MentorSkill, Role
 from web.profile_fields import apply_details
-from web.services import audit, background_checks
+from web.services import audit, background_checks, email_verification, vetting
 
 _ORDER = case(
     {
@@ -23,13 +23,18 @@ _ORDER = case(
 
 
 def register_mentor(*, name: str, email: str, password: str, details: dict) -> MentorProfile:
-    """Create the mentor's account and profile; raise EmailTaken if the email is in use."""
+    """Create the mentor's account and profile; raise EmailTaken if the email is in use.
+
+    The offer waits for vetting, and the address for its verification link.
+    """
     user = create_user(email=email, name=name, password=password, role=Role.MENTOR)
     profile = MentorProfile(user=user)
     db.session.add(profile)
     _apply(profile, details)
+    vetting.self_registered(profile)
     db.session.flush()
     audit.record(user, "mentor.registered", profile)
+    email_verification.request_verification(user)
     return profile
 
 

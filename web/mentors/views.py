@@ -22,7 +22,7 @@ from web.mentors.forms import (
 )
 from web.models import MentorProfile, Mentorship, MentorshipStatus, Role
 from web.profile_fields import check_in_page, shared_form_data
-from web.services import mentorships
+from web.services import mentorships, vetting
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -44,7 +44,11 @@ def register() -> str | Response:
             form.email.errors.append(str(error))
         else:
             login_user(profile.user)
-            flash("Thank you for volunteering. We will tell you when you are matched.", "success")
+            flash(
+                "Thank you for volunteering. Please confirm your email address with the link "
+                "we sent; a program coordinator then reviews your offer.",
+                "success",
+            )
             return redirect(url_for("mentors.dashboard"))
     return render_template("mentors/register.html", form=form)
 
@@ -60,6 +64,7 @@ def dashboard() -> str:
         mentorships=services.mentorships_of(profile),
         confirm_form=ConfirmForm(),
         month_label=mentorships.month_label,
+        standing=vetting.standing(profile),
     )
 
 

@@ -1,6 +1,6 @@
 """Pathways data model, one module per part of the program."""
 
-from web.models.accounts import ApiToken, Role, User
+from web.models.accounts import ApiToken, CoordinatorRole, Role, User
 from web.models.audit import AuditEvent
 from web.models.imports import ImportStatus, PeopleImport
 from web.models.matching import (
@@ -17,6 +17,7 @@ from web.models.profiles import (
     ApprenticeStatus,
     MentorProfile,
     MentorSkill,
+    MentorVetting,
 )
 from web.models.program import Cohort, PartnerInstitution, Skill
 
@@ -28,11 +29,13 @@ __all__ = [
     "AuditEvent",
     "CheckIn",
     "Cohort",
+    "CoordinatorRole",
     "ImportStatus",
     "MatchRound",
     "MatchStatus",
     "MentorProfile",
     "MentorSkill",
+    "MentorVetting",
     "Mentorship",
     "MentorshipStatus",
     "PartnerInstitution",

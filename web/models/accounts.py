@@ -28,6 +28,13 @@ class Role(enum.StrEnum):
     PARTNER = "partner"
 
 
+class CoordinatorRole(enum.StrEnum):
+    """What a coordinator may do: a program admin everything, a reviewer only read."""
+
+    ADMIN = "admin"
+    REVIEWER = "reviewer"
+
+
 class User(UserMixin, db.Model):
     """An account: apprentice, mentor, program coordinator or partner-institution contact."""
 
@@ -40,6 +47,11 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner_institutions.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # Only coordinators have one: "admin" (program admin) or "reviewer"; None is no power.
+    coordinator_role: Mapped[str | None] = mapped_column(String(20))
+    # Accounts made by the program (imports, invitations, demo) are trusted; a self-registered
+    # one counts only once its owner opened the link emailed to the address.
+    email_verified: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
 
     partner: Mapped[PartnerInstitution | None] = relationship(back_populates="contacts")
@@ -63,6 +75,11 @@ class User(UserMixin, db.Model):
     def has_role(self, role: Role) -> bool:
         """True if this user acts in `role`."""
         return self.role == role
+
+    @property
+    def is_program_admin(self) -> bool:
+        """True for a coordinator who may change the program, not only read it."""
+        return self.role == Role.COORDINATOR and self.coordinator_role == CoordinatorRole.ADMIN
 
 
 class ApiToken(db.Model):

@@ -28,6 +28,14 @@ class ApprenticeStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class MentorVetting(enum.StrEnum):
+    """Whether the program accepted a mentor's offer: self sign-ups wait for a coordinator."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
 class ApprenticeProfile(db.Model):
     """An apprentice's registration: partner, cohort, goals, schedule and needs."""
 
@@ -98,6 +106,8 @@ class MentorProfile(db.Model):
     background_checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     phone: Mapped[str] = mapped_column(String(40), default="")
     accepting: Mapped[bool] = mapped_column(default=True)
+    # Imported and demo mentors are approved; a self sign-up is pending until vetted.
+    vetting: Mapped[str] = mapped_column(String(20), default=MentorVetting.APPROVED)
     created_at: Mapped[created_at]
 
     user: Mapped[User] = relationship(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String, Text
+from sqlalchemy import DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
@@ -32,7 +32,11 @@ class PartnerInstitution(db.Model):
     id: Mapped[int_pk]
     name: Mapped[str] = mapped_column(String(160), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
+    contact_name: Mapped[str] = mapped_column(String(120), default="")
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    # A deactivated partner takes no new apprentices; its records stay.
+    active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
 
     contacts: Mapped[list[User]] = relationship(back_populates="partner")
@@ -50,12 +54,19 @@ class Cohort(db.Model):
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     registration_open: Mapped[bool] = mapped_column(default=True)
+    # An archived cohort is finished: read-only, still counted in reports.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[created_at]
 
     apprentices: Mapped[list[ApprenticeProfile]] = relationship(back_populates="cohort")
     rounds: Mapped[list[MatchRound]] = relationship(
         back_populates="cohort", order_by="MatchRound.id.desc()"
     )
+
+    @property
+    def archived(self) -> bool:
+        """True once the cohort is archived and no longer changes."""
+        return self.archived_at is not None
 
 
 class Skill(db.Model):

@@ -76,8 +76,14 @@ _DESCRIBE: dict[str, tuple[type, Callable[[object], Subject]]] = {
         lambda m: Subject(f"Mentor {m.user.name}", url_for("coordinator.mentor", mentor_id=m.id)),
     ),
     "ApprenticeProfile": (ApprenticeProfile, lambda a: Subject(f"Apprentice {a.display_name}")),
-    "User": (User, lambda u: Subject(f"Account of {u.name}")),
-    "PartnerInstitution": (PartnerInstitution, lambda p: Subject(f"Partner {p.name}")),
+    "User": (
+        User,
+        lambda u: Subject(f"Account of {u.name}", url_for("admin.account", user_id=u.id)),
+    ),
+    "PartnerInstitution": (
+        PartnerInstitution,
+        lambda p: Subject(f"Partner {p.name}", url_for("admin.partner", partner_id=p.id)),
+    ),
     "ApiToken": (ApiToken, lambda t: Subject(f"API token “{t.name}”")),
 }
 

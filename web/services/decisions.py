@@ -21,6 +21,7 @@ from web.models import (
 )
 from web.models.base import utcnow
 from web.services import audit
+from web.services.cohorts import ensure_not_archived
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,8 @@ def latest_succeeded_round(cohort_id: int) -> MatchRound | None:
     ).first()
 
 
-def _check_open(match: ProposedMatch) -> None:
+def _check_open(match: ProposedMatch, user: User | None = None) -> None:
+    ensure_not_archived(match.round.cohort, user, "decide on a pair")
     latest = latest_succeeded_round(match.round.cohort_id)
     if latest is None or latest.id != match.round_id:
         raise StaleDecision(
@@ -63,7 +65,7 @@ def _published(match: ProposedMatch) -> bool:
 
 def approve_match(match: ProposedMatch, user: User) -> None:
     """Approve a proposed pair of the latest round; its apprentice becomes approved."""
-    _check_open(match)
+    _check_open(match, user)
     _check_undecided(match)
     _approve(match, user)
     audit.record(user, "match.approved", match, score=match.score, round_id=match.round_id)
@@ -79,7 +81,7 @@ def _approve(match: ProposedMatch, user: User) -> None:
 
 def reject_match(match: ProposedMatch, user: User, reason: str) -> None:
     """Reject a pair (proposed, or approved but not yet published) so no round proposes it again."""
-    _check_open(match)
+    _check_open(match, user)
     reason = reason.strip()
     if not reason:
         raise DomainError("Say why you reject this pair.")
@@ -98,7 +100,7 @@ def reject_match(match: ProposedMatch, user: User, reason: str) -> None:
 
 def toggle_lock(match: ProposedMatch, user: User) -> bool:
     """Lock a pair so the next round keeps it, or unlock it; returns the new state."""
-    _check_open(match)
+    _check_open(match, user)
     if match.status == MatchStatus.REJECTED:
         raise StaleDecision("A rejected pair cannot be locked.")
     match.locked = not match.locked
@@ -122,6 +124,7 @@ def approve_many(
     min_score: float | None = None,
 ) -> BulkOutcome:
     """Approve the chosen pairs, or every proposed pair scoring at least `min_score`."""
+    ensure_not_archived(match_round.cohort, user, "approve pairs")
     ids = set(match_ids)
     if not ids and min_score is None:
         raise DomainError("Select pairs to approve, or give a minimum score.")

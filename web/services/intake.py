@@ -108,6 +108,8 @@ def preview_import(kind: str, text: str, cohort: Cohort | None) -> ImportPreview
     preview = ImportPreview(kind=kind, cohort_id=cohort.id if cohort else None)
     if kind == APPRENTICES and cohort is None:
         raise DomainError("Choose the cohort the apprentices join.")
+    if cohort is not None and cohort.archived:
+        raise DomainError(f"The cohort {cohort.name} is archived: nobody can join it any more.")
     try:
         numbered = _READERS[kind](io.StringIO(text))
     except CsvProblems as error:
@@ -328,6 +330,8 @@ class _ApprenticeCheck(_Check):
             self.problem("partner", "must not be empty")
         elif partner is None:
             self.problem("partner", f"unknown partner institution: {person.partner}")
+        elif not partner.active:
+            self.problem("partner", f"partner institution {partner.name} is deactivated")
         excluded, unknown = [], []
         for item in sorted(person.exclude_mentors):
             mentor_id = self.known.mentors.get(item.strip().lower())

@@ -32,6 +32,8 @@ COMMIT_EVERY = 50
 _WHAT_YOU_CAN_DO = {
     Role.APPRENTICE: "see your status in the program and, once you are paired, your mentor",
     Role.MENTOR: "confirm or decline the apprentices paired with you and record check-ins",
+    Role.COORDINATOR: "run the program's cohorts, matching rounds and reports",
+    Role.PARTNER: "follow your institution's apprentices and invite your colleagues",
 }
 
 
@@ -95,6 +97,8 @@ def invitation_email(user: User) -> EmailMessage:
     """The invitation to set a first password and sign in."""
     link = absolute_url("auth.set_password", token=password_token(user, INVITATION))
     role = "an apprentice" if user.role == Role.APPRENTICE else f"a {user.role}"
+    if user.role == Role.PARTNER and user.partner is not None:
+        role = f"a contact of {user.partner.name}"
     can_do = _WHAT_YOU_CAN_DO.get(Role(user.role), "use Pathways")
     lines = [
         f"Hello {user.name},",

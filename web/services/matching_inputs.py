@@ -7,9 +7,31 @@ one-to-one with the stored keys ("python"): pairs come out the same, and reasons
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, select
+
 from matcher import Apprentice, MatchRules, Mentor
 from web.catalog import label, slots_from_json
-from web.models import ApprenticeProfile, MentorProfile
+from web.models import ApprenticeProfile, MentorProfile, MentorVetting, User
+
+
+def _counted_users():
+    """Accounts that count: open, and with an address that is verified (or program-made)."""
+    return select(User.id).where(User.active, User.email_verified)
+
+
+def counted_apprentices() -> ColumnElement[bool]:
+    """The apprentices a round may take: account open and email address verified."""
+    return ApprenticeProfile.user_id.in_(_counted_users())
+
+
+def counted_mentors() -> ColumnElement[bool]:
+    """The mentors the matcher is offered: approved by the program, address verified, open.
+
+    A pending or refused sign-up is never offered, whatever it says about itself.
+    """
+    return (MentorProfile.vetting == MentorVetting.APPROVED) & MentorProfile.user_id.in_(
+        _counted_users()
+    )
 
 
 def apprentice_input(profile: ApprenticeProfile) -> Apprentice:

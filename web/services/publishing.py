@@ -22,6 +22,7 @@ from web.models import (
 )
 from web.models.base import utcnow
 from web.services import audit
+from web.services.cohorts import ensure_not_archived
 
 NOTIFY_TASK = "workers.tasks.send_round_notifications"
 LIVE = (MentorshipStatus.AWAITING_MENTOR, MentorshipStatus.ACTIVE)
@@ -43,6 +44,7 @@ class PublishResult:
 
 def publish_round(match_round: MatchRound, actor: User) -> PublishResult:
     """Turn every approved pair without a mentorship into one; emails follow after commit."""
+    ensure_not_archived(match_round.cohort, actor, "publish a round")
     if match_round.status != RoundStatus.SUCCEEDED:
         raise DomainError("Only a finished round can be published. Wait for it to succeed.")
     approved = db.session.scalars(

@@ -24,7 +24,13 @@ from web.models import (
     User,
 )
 from web.services import audit_subjects
-from web.services.matching_inputs import apprentice_input, mentor_input, rules_from_parameters
+from web.services.matching_inputs import (
+    apprentice_input,
+    counted_apprentices,
+    counted_mentors,
+    mentor_input,
+    rules_from_parameters,
+)
 from web.services.rounds import MATCHABLE, places_taken
 
 logger = logging.getLogger(__name__)
@@ -63,15 +69,28 @@ class CohortSummary:
 def cohort_summary(cohort: Cohort) -> CohortSummary:
     """Count the cohort's apprentices and the places accepting mentors offer."""
     apprentices = cohort.apprentices
-    mentors = db.session.scalars(select(MentorProfile).where(MentorProfile.accepting)).all()
+    mentors = db.session.scalars(
+        select(MentorProfile).where(MentorProfile.accepting, counted_mentors())
+    ).all()
     taken = places_taken()
     return CohortSummary(
         by_status=Counter(a.status for a in apprentices),
         by_partner=Counter(a.partner.name for a in apprentices),
-        matchable=sum(a.status in MATCHABLE for a in apprentices),
+        matchable=_matchable_count(cohort),
         mentors=len(mentors),
         places=sum(m.capacity for m in mentors),
         places_taken=sum(min(taken.get(m.id, 0), m.capacity) for m in mentors),
+    )
+
+
+def _matchable_count(cohort: Cohort) -> int:
+    """How many of the cohort's apprentices the next round takes (verified, waiting)."""
+    return db.session.scalar(
+        select(func.count()).where(
+            ApprenticeProfile.cohort_id == cohort.id,
+            ApprenticeProfile.status.in_(MATCHABLE),
+            counted_apprentices(),
+        )
     )
 
 
@@ -79,10 +98,14 @@ def cohort_readiness(cohort: Cohort, parameters: dict) -> dict:
     """The matcher's readiness check on the apprentices the next round would take."""
     apprentices = db.session.scalars(
         select(ApprenticeProfile).where(
-            ApprenticeProfile.cohort_id == cohort.id, ApprenticeProfile.status.in_(MATCHABLE)
+            ApprenticeProfile.cohort_id == cohort.id,
+            ApprenticeProfile.status.in_(MATCHABLE),
+            counted_apprentices(),
         )
     ).all()
-    mentors = db.session.scalars(select(MentorProfile).where(MentorProfile.accepting)).all()
+    mentors = db.session.scalars(
+        select(MentorProfile).where(MentorProfile.accepting, counted_mentors())
+    ).all()
     taken = places_taken()
     try:
         result = check_readiness(

@@ -29,7 +29,14 @@ from web.models import (
 )
 from web.models.base import utcnow
 from web.services import audit
-from web.services.matching_inputs import apprentice_input, mentor_input, rules_from_parameters
+from web.services.cohorts import ensure_not_archived
+from web.services.matching_inputs import (
+    apprentice_input,
+    counted_apprentices,
+    counted_mentors,
+    mentor_input,
+    rules_from_parameters,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +74,7 @@ def stale_minutes() -> int:
 
 def start_round(cohort: Cohort, parameters: dict, started_by: User) -> MatchRound:
     """Create a queued round for `cohort`; the worker starts it once this transaction commits."""
+    ensure_not_archived(cohort, started_by, "start a round")
     unfinished = db.session.scalars(
         select(MatchRound).where(
             MatchRound.cohort_id == cohort.id, MatchRound.status.in_(UNFINISHED)
@@ -108,6 +116,7 @@ def _give_up(match_round: MatchRound, user: User, outcome: str) -> None:
 
 def retry_round(match_round: MatchRound, user: User) -> None:
     """Queue a failed or stale round again; its earlier results are replaced."""
+    ensure_not_archived(match_round.cohort, user, "run a round again")
     if match_round.status == RoundStatus.SUCCEEDED:
         raise DomainError("This round already finished. Start a new round to match again.")
     if match_round.status in UNFINISHED and not is_stale(match_round):
@@ -179,6 +188,7 @@ def _propose_for(match_round: MatchRound) -> MatchResult:
             ApprenticeProfile.cohort_id == match_round.cohort_id,
             ApprenticeProfile.status.in_(IN_ROUND),
             ApprenticeProfile.id.not_in(published),
+            counted_apprentices(),
         )
         .order_by(ApprenticeProfile.id)
     ).all()
@@ -188,6 +198,7 @@ def _propose_for(match_round: MatchRound) -> MatchResult:
     mentors = db.session.scalars(
         select(MentorProfile)
         .where(MentorProfile.accepting | MentorProfile.id.in_(list(kept_with)))
+        .where(counted_mentors())
         .order_by(MentorProfile.id)
     ).all()
     taken = places_taken()
