@@ -98,7 +98,7 @@ def all_feasible(
                 rows, ok_buf[:k], overlap_buf[:k], scratch_buf[:k]
             )
             ok &= np.greater_equal(overlap, rules.min_overlap_minutes, out=flag_buf[:k])
-            for pairs in (enc.excluded, enc.rejected):
+            for pairs in (enc.excluded, enc.rejected, enc.not_fit):
                 row_pos, col_pos = pair_positions(pairs, rows, every_mentor)
                 ok[row_pos, col_pos] = False
             masked = block_scores[lo : lo + k]

@@ -18,6 +18,7 @@ IN_PERSON, REMOTE, EITHER = (MODES.index(m) for m in ("in_person", "remote", "ei
 # COMPATIBLE[apprentice_mode, mentor_mode]: in_person needs in_person or either, and so on.
 COMPATIBLE = np.array([[True, False, True], [False, True, True], [True, True, True]])
 MAX_LEVEL = 3
+_NO_PAIRS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Encoded:
     rejected: tuple[np.ndarray, np.ndarray]
     a_meet: np.ndarray | None = None
     m_meet: np.ndarray | None = None
+    not_fit: tuple[np.ndarray, np.ndarray] = (_NO_PAIRS, _NO_PAIRS)  # hard "not a good fit"
 
     def __post_init__(self) -> None:
         if self.a_meet is None or self.m_meet is None:
@@ -116,7 +118,14 @@ def encode(
             index, ((a.id, x) for a in apprentices if a.exclude_mentors for x in a.exclude_mentors)
         ),
         rejected=_pair_index(index, rules.rejected),
+        not_fit=_pair_index(index, _hard_not_fit(mentors, rules)),
     )
+
+
+def _hard_not_fit(mentors: Sequence[Mentor], rules: MatchRules):
+    if rules.not_fit != "hard":
+        return ()
+    return ((a, m.id) for m in mentors if m.not_fit for a in m.not_fit)
 
 
 def _vocabulary(groups: Iterable[Iterable[str]]) -> dict[str, int]:

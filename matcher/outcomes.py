@@ -11,7 +11,7 @@ from matcher import explain
 from matcher.candidates import Edges, row_blocks
 from matcher.constraints import overlap_block, rule_failures
 from matcher.features import Encoded
-from matcher.profiles import Apprentice, MatchRules, Mentor, Pair, Unmatched
+from matcher.profiles import STATED, Apprentice, MatchRules, Mentor, Pair, Unmatched
 from matcher.scoring import pair_components
 
 logger = logging.getLogger(__name__)
@@ -26,11 +26,18 @@ def build_pairs(
     mentor_of: np.ndarray,
     locked: np.ndarray,
     rules: MatchRules,
+    stated_bonus: np.ndarray | None = None,
 ) -> list[Pair]:
-    """Explained pairs for every matched apprentice (locked ones flagged)."""
+    """Explained pairs for every matched apprentice (locked ones flagged).
+
+    `stated_bonus` (per apprentice, for their pair) adds the stated-preference component.
+    """
     rows = np.flatnonzero(mentor_of >= 0)
     cols = mentor_of[rows]
     comps = pair_components(enc, rows, cols, rules.schedule_target_minutes)
+    if stated_bonus is not None:  # the score is capped at 1, so is the component
+        room = np.maximum(1.0 - sum(comps.values()), 0.0)
+        comps[STATED] = np.minimum(stated_bonus[rows], room)
     broken = _broken_rules(enc, rows[locked[rows]], cols[locked[rows]], rules)
     names = list(comps)
     values = zip(*(v.tolist() for v in comps.values()), strict=True)
