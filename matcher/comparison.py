@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -105,6 +106,9 @@ def floor_report(
     return {
         "min_match_rate": dict(floors),
         "feasible": bool(not solution.shortfall.any()),
+        "closest_feasible_min_match_rate": {
+            c: math.floor(float(r) * solution.scale * 1000) / 1000 for c, r in floors.items()
+        },
         "groups": rows,
         "price": price_of["floors"],
         "price_by_column": {c: price_of[c] for c in price_of if c != "floors"},

@@ -1,4 +1,4 @@
-"""Equity floors: a lowest match rate for every group of an apprentice column, exactly.
+"""Floors on overlapping groups (set-valued columns, or several columns) as a program.
 
 The round's objective (most matches, then total score; or total score) is solved as a
 linear program with HiGHS (`scipy.optimize.linprog`) by column generation: the program
@@ -13,17 +13,20 @@ bench/README.md.
 
 Floors that cannot all be met are replaced by the closest feasible ones (the least total
 shortfall, found by the same program with a priced shortfall per group), and reported.
+Measured slower than the assignment path of `floors` (see bench/README.md), so it is only
+used where groups overlap.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from matcher.floors import FloorSolution, Groups
 
 logger = logging.getLogger(__name__)
 
@@ -32,60 +35,7 @@ ADD_PER_ROUND = 4  # most improving pairs added per apprentice per round
 TOLERANCE = 1e-7
 
 
-@dataclass(frozen=True)
-class Groups:
-    """Floor groups: membership (groups x apprentices, 0/1) and the matches each needs."""
-
-    names: tuple[tuple[str, str], ...]  # (column, group value)
-    members: sp.csr_matrix
-    needed: np.ndarray  # whole matches each group must still reach
-    already: np.ndarray  # members matched before solving (locked pairs)
-
-
-@dataclass(frozen=True)
-class FloorSolution:
-    """The floor-constrained assignment and what the program found."""
-
-    mentor_of: np.ndarray
-    shortfall: np.ndarray  # per group: matches below the floor (0 when feasible)
-    exact: bool
-    method: str
-    rounds: int
-
-
-def group_values(apprentice, column: str) -> list[str]:
-    """The groups an apprentice belongs to in `column` (several for set-valued columns)."""
-    value = getattr(apprentice, column)
-    if isinstance(value, bool):
-        return ["minor" if value else "adult"] if column == "minor" else [str(value)]
-    if isinstance(value, frozenset | tuple | list | set):
-        return sorted(value) or ["(none)"]
-    return [str(value) or "(none)"]
-
-
-def build_groups(apprentices: Sequence, floors: dict[str, float], base: np.ndarray) -> Groups:
-    """Groups of every floor column; `base` counts members already matched (locked)."""
-    names, rows, cols = [], [], []
-    for column in sorted(floors):
-        index: dict[str, list[int]] = {}
-        for i, a in enumerate(apprentices):
-            for value in group_values(a, column):
-                index.setdefault(value, []).append(i)
-        for value in sorted(index):
-            rows.extend([len(names)] * len(index[value]))
-            cols.extend(index[value])
-            names.append((column, value))
-    members = sp.csr_matrix(
-        (np.ones(len(rows)), (rows, cols)), shape=(len(names), len(apprentices))
-    )
-    size = np.asarray(members.sum(axis=1)).ravel()
-    rate = np.array([floors[c] for c, _ in names])
-    needed = np.ceil(rate * size - 1e-9).astype(np.int64)
-    already = np.rint(members @ base).astype(np.int64)
-    return Groups(tuple(names), members, np.maximum(needed - already, 0), already)
-
-
-def solve_floors(
+def solve_floors_lp(
     n: int,
     capacity: np.ndarray,
     edges: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -93,8 +43,11 @@ def solve_floors(
     objective: str,
     start: np.ndarray,
 ) -> FloorSolution:
-    """Best assignment meeting every group's floor (or the closest feasible floors)."""
+    """Best assignment meeting every group's floor (or the least total shortfall)."""
     rows, cols, scores = edges
+    if not len(rows):  # nobody can be matched: every floor falls short by what it needs
+        method = "no allowed pairs"
+        return FloorSolution(np.full(n, -1, dtype=np.int64), groups.needed, True, method, 0)
     program = _Program(n, capacity, rows, cols, groups)
     active = _first_columns(rows, cols, scores, start)
     # Stage 1: least total shortfall, then most matches.
@@ -177,7 +130,9 @@ class _Program:
         n_short = g if shortfall_price is not None else 0
         cost = np.concatenate([-weight[active], np.full(n_short, shortfall_price or 0.0)])
         a = self._matrix(active, n_short, card is not None)
-        res = linprog(cost, A_ub=a, b_ub=self._bounds(needed, card), bounds=(0, 1), method="highs")
+        upper = np.concatenate([np.ones(len(active)), needed[:n_short].astype(float)])
+        bounds = np.stack([np.zeros(len(upper)), upper], axis=1)
+        res = linprog(cost, A_ub=a, b_ub=self._bounds(needed, card), bounds=bounds, method="highs")
         if res.status != 0:
             raise RuntimeError(f"floor program failed: {res.message}")
         x = res.x[: len(active)]
@@ -224,8 +179,3 @@ def _first_columns(rows, cols, scores, start) -> np.ndarray:
 
 def _whole(x: np.ndarray) -> bool:
     return bool(np.all(np.minimum(np.abs(x), np.abs(1 - x)) <= 1e-6))
-
-
-def rate(part: int, whole: int) -> float:
-    """A match rate rounded for the report."""
-    return round(part / whole, 6) if whole else 0.0

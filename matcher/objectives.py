@@ -123,7 +123,9 @@ def _floors(enc, edges, locked_of, rules, apprentices, optimal):
         (edges.rows[keep], edges.cols[keep], edges.scores[keep]),
         groups,
         rules.objective,
-        optimal,
+        np.where(locked_of < 0, optimal, -1),
+        locked_of < 0,
+        rules.load_spreading,
     )
     mentor_of = np.where(locked_of < 0, solution.mentor_of, locked_of)
     return mentor_of, solution, groups
