@@ -187,7 +187,12 @@ def allowed_scores(
     apprentices = _sorted_unique(apprentices, "apprentice")
     mentors = _sorted_unique(mentors, "mentor")
     enc = encode(apprentices, mentors, rules)
+    stated = collect(enc, apprentices, mentors, rules)
+    weight = stated_weight(rules)
     for rows, scores in scored_blocks(enc, rules):
         r, c = np.nonzero(scores >= 0)
+        if len(stated):  # stated pairs carry their stated component, as in the round
+            extra = pair_bonus(stated, rows[r], c, weight)
+            scores[r, c] = np.minimum(scores[r, c] + extra, 1.0)
         for i, j, s in zip(rows[r].tolist(), c.tolist(), scores[r, c].tolist(), strict=True):
             yield enc.apprentice_ids[i], enc.mentor_ids[j], s

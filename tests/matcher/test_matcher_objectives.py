@@ -12,7 +12,6 @@ from test_matcher_properties import PROPS, _common
 
 from matcher import Apprentice, MatchRules, Mentor, propose_pairs
 
-
 OPTIMA = st.sampled_from(["max_matches", "max_score"])
 
 
