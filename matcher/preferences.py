@@ -146,11 +146,12 @@ def edge_values(edges: Edges, stated: Stated) -> tuple[np.ndarray, np.ndarray]:
     """Each allowed pair's value to its apprentice and to its mentor (higher = preferred)."""
     a_value, m_value = edges.scores.copy(), edges.scores.copy()
     if not len(stated):
-        return a_value, m_value
+        return a_value, m_value + RANKED_ABOVE
     pos, hit = _find(edges.rows * stated.width + edges.cols, stated.keys)
     rank, mark = stated.rank[hit], stated.mark[hit]
     where = pos[hit]
     a_value[where] = np.where(rank >= 0, RANKED_ABOVE + MAX_RANKED - rank, a_value[where])
+    m_value += RANKED_ABOVE  # every value non-negative: the fast sort applies
     m_value[where] += RANKED_ABOVE * mark
     return a_value, m_value
 
@@ -173,7 +174,7 @@ def blocking_pairs(
     # A locked pair outside the allowed pairs is valued by its score on both sides.
     mine = np.full(n, -np.inf)
     mine[rows] = np.where(hit, a_value[pos], held_scores[rows])
-    held = np.where(hit, m_value[pos], held_scores[rows])
+    held = np.where(hit, m_value[pos], held_scores[rows] + RANKED_ABOVE)
     worst = np.full(len(capacity), np.inf)
     np.minimum.at(worst, mentor_of[rows], held)
     load = np.bincount(mentor_of[rows], minlength=len(capacity))
