@@ -102,12 +102,28 @@ def build_unmatched(
             out[i] = explain.not_shortlisted(enc.apprentice_ids[i], allowed)
         else:
             out[i] = explain.no_compatible(enc.apprentice_ids[i], counts[k], enc.shape[1], rules)
-    starts = np.searchsorted(edges.rows, np.arange(enc.shape[0] + 1))
     names = _Names(enc, *people)
     takers = _Takers(enc, mentor_of, pair_scores.tolist(), names)
-    for i in lonely[edges.feasible[lonely] > 0].tolist():
-        out[i] = _competition(enc, edges, starts, i, best[i], takers, rules, names)
+    contested = lonely[edges.feasible[lonely] > 0]
+    for i, top in zip(contested.tolist(), _best_edges(edges, contested), strict=True):
+        out[i] = _competition(enc, edges, top, i, best[i], takers, rules, names)
     return [out[i] for i in sorted(out)]
+
+
+def _best_edges(edges: Edges, rows: np.ndarray) -> list[list[int]]:
+    """Positions of each row's best MAX_RIVALS allowed pairs (ties: lower mentor first)."""
+    starts = np.searchsorted(edges.rows, rows)
+    ends = np.searchsorted(edges.rows, rows, side="right")
+    sizes = ends - starts
+    pos = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+    owner = np.repeat(np.arange(len(rows)), sizes)
+    # Row slices are sorted by mentor: a stable sort by score keeps lower mentors first.
+    order = np.lexsort((-edges.scores[pos], owner))
+    rank = np.arange(len(order)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    keep = order[rank < MAX_RIVALS]
+    cut = np.searchsorted(owner[keep], np.arange(len(rows) + 1))
+    picked = pos[keep].tolist()
+    return [picked[cut[k] : cut[k + 1]] for k in range(len(rows))]
 
 
 def failure_counts(enc: Encoded, rows: np.ndarray, rules: MatchRules) -> list[dict[str, int]]:
@@ -156,21 +172,18 @@ class _Takers:
         return self.cache[j]
 
 
-def _competition(enc, edges, starts, i, best, takers: _Takers, rules, names) -> Unmatched:
-    lo, hi = starts[i], starts[i + 1]
-    if hi == lo:
+def _competition(enc, edges, top, i, best, takers: _Takers, rules, names) -> Unmatched:
+    if not top:
         return explain.below_min_score(
             enc.apprentice_ids[i], float(best), int(edges.feasible[i]), rules
         )
-    scores = edges.scores[lo:hi]
-    top = np.argsort(-scores, kind="stable")[:MAX_RIVALS].tolist()
     rivals = [
         {
-            "mentor_id": enc.mentor_ids[int(edges.cols[lo + k])],
-            "mentor_name": names.mentors[int(edges.cols[lo + k])],
-            "score": round(float(scores[k]), 4),
-            "taken_by": takers.of(int(edges.cols[lo + k])),
+            "mentor_id": enc.mentor_ids[j],
+            "mentor_name": names.mentors[j],
+            "score": round(score, 4),
+            "taken_by": takers.of(j),
         }
-        for k in top
+        for j, score in zip(edges.cols[top].tolist(), edges.scores[top].tolist(), strict=True)
     ]
     return explain.capacity_taken(enc.apprentice_ids[i], rivals)
