@@ -93,9 +93,9 @@ def feasible_counts(enc: Encoded, rules: MatchRules) -> np.ndarray:
 def _kinds(*fields: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each person's kind (identical values in `fields`) and one person of each kind."""
     n = len(fields[0])
-    table = np.hstack([f.reshape(n, -1).astype(np.float32) for f in fields])
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    table = np.hstack([f.reshape(n, -1).astype(np.float32) for f in fields])
     # Rows are grouped by a random projection (one float per row sorts far faster than
     # whole rows), then checked against their group's first row; a collision falls back.
     mix = np.random.default_rng(0).random(table.shape[1]) + 0.5

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from test_matcher_properties import PROPS, _common
 
 from matcher import Apprentice, MatchRules, Mentor, propose_pairs
+from matcher.readiness import check_readiness
 
 OPTIMA = st.sampled_from(["max_matches", "max_score"])
 
@@ -189,6 +190,9 @@ def test_floors_are_met_when_feasible_at_the_reported_price(case, floor, column)
         best = max(key(x) for x in feasible)
         assert key(mine)[0] == best[0] and key(mine)[1] == pytest.approx(best[1], abs=1e-4)
         assert report["exact"]
+    elif column == "partner":  # the closest feasible floors are met instead
+        closest = report["closest_feasible_min_match_rate"][column]
+        assert meets(mine, closest / floor)
     price = report["price"]
     assert price["matches_given_up"] == len(plain.pairs) - len(result.pairs)
     assert price["score_given_up"] == pytest.approx(
@@ -211,3 +215,15 @@ def _needed(rate, size):
     import math
 
     return math.ceil(rate * size - 1e-9)
+
+
+@PROPS
+@given(stated_rounds())
+def test_readiness_finds_exactly_the_apprentices_without_or_with_few_options(case):
+    apprentices, mentors, rules = case
+    report = check_readiness(apprentices, mentors, rules)
+    options = {a.id: sum(1 for m in mentors if sref.allowed(a, m, rules)) for a in apprentices}
+    assert {x["apprentice_id"] for x in report["no_compatible_mentor"]} == {
+        a for a, count in options.items() if count == 0
+    }
+    assert set(report["few_options"]) == {a for a, count in options.items() if 0 < count < 3}
