@@ -83,9 +83,15 @@ def normalized_weights(rules: MatchRules) -> dict[str, float]:
 
 
 def encode(
-    apprentices: Sequence[Apprentice], mentors: Sequence[Mentor], rules: MatchRules
+    apprentices: Sequence[Apprentice],
+    mentors: Sequence[Mentor],
+    rules: MatchRules,
+    scores: bool = True,
 ) -> Encoded:
-    """Encode profiles as arrays for the rules, the scores and the solver."""
+    """Encode profiles as arrays for the rules, the scores and the solver.
+
+    With `scores=False` only the hard rules are encoded (the score features are empty).
+    """
     weights = normalized_weights(rules)
     a_week, m_week, week_bounds = coverage_matrices(
         [a.availability for a in apprentices], [m.availability for m in mentors]
@@ -93,9 +99,13 @@ def encode(
     a_lang, m_lang = _indicators([a.languages for a in apprentices], [m.languages for m in mentors])
     a_mode = np.array([MODES.index(a.mode) for a in apprentices], dtype=np.int8)
     m_mode = np.array([MODES.index(m.mode) for m in mentors], dtype=np.int8)
-    a_lin, m_lin, blocks = _linear_features(
-        apprentices, mentors, a_mode, m_mode, weights, (a_lang, m_lang)
-    )
+    if scores:
+        a_lin, m_lin, blocks = _linear_features(
+            apprentices, mentors, a_mode, m_mode, weights, (a_lang, m_lang)
+        )
+    else:
+        a_lin, m_lin = np.zeros((len(apprentices), 0)), np.zeros((len(mentors), 0))
+        blocks = {}
     index = _PeopleIndex(apprentices, mentors)
     return Encoded(
         apprentice_ids=tuple(a.id for a in apprentices),
