@@ -55,56 +55,6 @@ def scored_blocks(enc: Encoded, rules: MatchRules) -> Iterator[tuple[np.ndarray,
         yield rows, scores
 
 
-def feasible_counts(enc: Encoded, rules: MatchRules) -> np.ndarray:
-    """How many mentors pass every hard rule, per apprentice (nothing else is kept).
-
-    A pair passes when its weekly overlap is long enough (which depends only on the two
-    weekly availabilities) and the person rules hold (mode, minor, languages, places: a
-    few fields). Many people share each, so with `A` = overlap ok per (apprentice week,
-    mentor week), `P` = person rules ok per (apprentice kind, mentor kind) and `C` = mentors
-    per (mentor week, mentor kind), an apprentice's count is `(A @ C @ P.T)[week, kind]`:
-    products of whole-number matrices with sums below 2**24, so exact. Pairs listed as excluded,
-    rejected or not a good fit are then taken off one by one.
-    """
-    a_week, a_week_first = _kinds(enc.a_meet)
-    m_week, m_week_first = _kinds(enc.m_meet)
-    a_kind, a_kind_first = _kinds(enc.a_mode, enc.a_minor, enc.a_lang)
-    m_kind, m_kind_first = _kinds(enc.m_mode, enc.m_checked, enc.capacity > 0, enc.m_lang)
-    a, m = rule_factors(enc, a_kind_first, m_kind_first)
-    person_ok = ((a @ m.T) >= 0.5).astype(np.float64)
-    mentors = np.zeros((len(m_week_first), len(m_kind_first)))
-    np.add.at(mentors, (m_week, m_kind), 1.0)
-    # Counts stay below 2**24, so float32 products are exact too (and twice as fast).
-    reach = (mentors @ person_ok.T).astype(np.float32)  # mentor week x apprentice kind
-    by_week = np.zeros((len(a_week_first), len(a_kind_first)), dtype=np.float32)
-    for block in row_blocks(len(a_week_first), len(m_week_first)):
-        overlap = overlap_block(enc, a_week_first[block], m_week_first)
-        by_week[block] = (overlap >= rules.min_overlap_minutes).astype(np.float32) @ reach
-    counts = np.rint(by_week[a_week, a_kind]).astype(np.int64)
-    listed = [p[0] * enc.shape[1] + p[1] for p in (enc.excluded, enc.rejected, enc.not_fit)]
-    i, j = np.divmod(np.unique(np.concatenate(listed)), max(enc.shape[1], 1))
-    if len(i):
-        ok = person_ok[a_kind[i], m_kind[j]] > 0
-        ok &= np.einsum("ij,ij->i", enc.a_meet[i], enc.m_meet[j]) >= rules.min_overlap_minutes
-        np.subtract.at(counts, i[ok], 1)  # listed pairs are unique: one mentor each
-    return counts
-
-
-def _kinds(*fields: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each person's kind (identical values in `fields`) and one person of each kind."""
-    n = len(fields[0])
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    table = np.hstack([f.reshape(n, -1).astype(np.float32) for f in fields])
-    # Rows are grouped by a random projection (one float per row sorts far faster than
-    # whole rows), then checked against their group's first row; a collision falls back.
-    mix = np.random.default_rng(0).random(table.shape[1]) + 0.5
-    _, first, kind = np.unique(table @ mix, return_index=True, return_inverse=True)
-    if not np.array_equal(table, table[first[kind]]):
-        _, first, kind = np.unique(table, axis=0, return_index=True, return_inverse=True)
-    return kind.ravel(), first
-
-
 def all_feasible(
     enc: Encoded, rules: MatchRules, tick: Callable[[float], None] | None = None
 ) -> Edges:

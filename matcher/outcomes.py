@@ -8,10 +8,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from matcher import explain
-from matcher.candidates import Edges, row_blocks
+from matcher.candidates import Edges
 from matcher.constraints import overlap_block, rule_failures
 from matcher.features import Encoded
 from matcher.profiles import STATED, Apprentice, MatchRules, Mentor, Pair, Unmatched
+from matcher.rulecounts import failure_counts
 from matcher.scoring import pair_components
 
 logger = logging.getLogger(__name__)
@@ -124,21 +125,6 @@ def _best_edges(edges: Edges, rows: np.ndarray) -> list[list[int]]:
     cut = np.searchsorted(owner[keep], np.arange(len(rows) + 1))
     picked = pos[keep].tolist()
     return [picked[cut[k] : cut[k + 1]] for k in range(len(rows))]
-
-
-def failure_counts(enc: Encoded, rows: np.ndarray, rules: MatchRules) -> list[dict[str, int]]:
-    """For each apprentice in `rows`, how many mentors each hard rule excludes.
-
-    The extra key "allowed" counts mentors that pass every rule.
-    """
-    counts = []
-    for block in row_blocks(len(rows), enc.shape[1]):
-        sub = rows[block]
-        fails = rule_failures(enc, sub, overlap_block(enc, sub), rules.min_overlap_minutes)
-        sums = {name: f.sum(axis=1) for name, f in fails.items()}
-        sums["allowed"] = (~np.logical_or.reduce(list(fails.values()))).sum(axis=1)
-        counts.extend({n: int(s[k]) for n, s in sums.items()} for k in range(len(sub)))
-    return counts
 
 
 class _Names:

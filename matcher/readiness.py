@@ -8,12 +8,11 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from matcher.candidates import feasible_counts
 from matcher.config import check_rules
 from matcher.explain import no_compatible
 from matcher.features import encode
-from matcher.outcomes import failure_counts
 from matcher.profiles import Apprentice, MatchRules, Mentor
+from matcher.rulecounts import failure_counts, feasible_counts
 
 logger = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 import stated_reference as sref
 from hypothesis import given
@@ -11,7 +12,10 @@ from hypothesis import strategies as st
 from test_matcher_properties import PROPS, _common
 
 from matcher import Apprentice, MatchRules, Mentor, propose_pairs
+from matcher.constraints import overlap_block, rule_failures
+from matcher.features import encode
 from matcher.readiness import check_readiness
+from matcher.rulecounts import failure_counts, feasible_counts
 
 OPTIMA = st.sampled_from(["max_matches", "max_score"])
 
@@ -227,3 +231,23 @@ def test_readiness_finds_exactly_the_apprentices_without_or_with_few_options(cas
         a for a, count in options.items() if count == 0
     }
     assert set(report["few_options"]) == {a for a, count in options.items() if 0 < count < 3}
+
+
+@PROPS
+@given(stated_rounds(), st.integers(0, 2**32 - 1))
+def test_rule_counts_by_kind_equal_counting_pair_by_pair(case, seed):
+    apprentices, mentors, rules = case
+    enc = encode(
+        sorted(apprentices, key=lambda a: a.id), sorted(mentors, key=lambda m: m.id), rules
+    )
+    rows = np.random.default_rng(seed).permutation(enc.shape[0])[: max(enc.shape[0] - 1, 0)]
+    expected = []
+    for i in rows.tolist():
+        fails = rule_failures(
+            enc, np.array([i]), overlap_block(enc, np.array([i])), rules.min_overlap_minutes
+        )
+        counts = {name: int(f.sum()) for name, f in fails.items()}
+        counts["allowed"] = int((~np.logical_or.reduce(list(fails.values()))).sum())
+        expected.append(counts)
+    assert failure_counts(enc, rows, rules) == expected
+    assert feasible_counts(enc, rules, rows).tolist() == [c["allowed"] for c in expected]
