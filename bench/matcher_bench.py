@@ -24,6 +24,7 @@ from instances import make_round  # noqa: E402
 
 from matcher import MatchRules, propose_pairs  # noqa: E402
 from matcher.csvio import read_apprentices, read_mentors, write_apprentices, write_mentors  # noqa: E402
+from matcher.readiness import check_readiness  # noqa: E402
 
 SIZES = {"city": (1_000, 400), "region": (10_000, 2_500), "metro": (100_000, 25_000)}
 TARGETS = {"city": 0.5, "region": 10.0, "metro": 60.0}
@@ -66,6 +67,10 @@ def run_size(name: str) -> dict:
         "rss_before_mb": before,
         "peak_rss_mb": _peak_mb(),
     }
+    start = time.perf_counter()
+    readiness = check_readiness(apprentices, mentors)
+    figures["readiness"] = time.perf_counter() - start
+    figures["readiness_stranded"] = len(readiness["no_compatible_mentor"])
     figures.update(_gap(apprentices, mentors, result) if name != "metro" else {})
     figures.update(_bare_lsa(apprentices, mentors))
     return figures
@@ -206,6 +211,10 @@ def print_size(f: dict) -> None:
     print(
         f"  peak memory            {f['peak_rss_mb']:8.0f} MB process RSS "
         f"({f['rss_before_mb']:.0f} MB before matching, incl. generated profiles)"
+    )
+    print(
+        f"  readiness check        {f['readiness']:8.3f} s   "
+        f"({f['readiness_stranded']:,} apprentices with no compatible mentor)"
     )
     print(
         f"  matched {f['matched']:,}, total score {f['total_score']:.2f}, "

@@ -104,9 +104,13 @@ def _greedy_rounds(batch, rows, cols, mentor_of, room) -> None:
         grouped = grouped[(mentor_of[rows[grouped]] < 0) & (room[cols[grouped]] > 0)]
 
 
-def deferred_acceptance(n: int, capacity: np.ndarray, rows, cols, scores, order=None) -> np.ndarray:
+def deferred_acceptance(
+    n: int, capacity: np.ndarray, rows, cols, scores, order=None, mentor_order=None
+) -> np.ndarray:
     """Apprentice-proposing deferred acceptance; both sides rank pairs by score.
 
+    `order` (best first) ranks each apprentice's pairs; `mentor_order`, when given, ranks
+    mentors' offers instead of `order` (stated preferences differ on the two sides).
     All free apprentices propose at once each round; a mentor keeps the best `capacity`
     offers so far (ties: lower apprentice index). The outcome is the same stable matching
     as one-at-a-time proposing, so once few apprentices are still free (a long tail of
@@ -123,6 +127,10 @@ def deferred_acceptance(n: int, capacity: np.ndarray, rows, cols, scores, order=
     starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n)[:n], out=starts[1:])
     list_cols = cols[lists]
+    if mentor_order is not None:  # mentors compare offers by their own ranking
+        mentor_rank = np.empty(len(mentor_order), dtype=np.int64)
+        mentor_rank[mentor_order] = np.arange(len(mentor_order))
+        list_rank = mentor_rank[lists]
     nxt = starts[:-1].copy()
     cap = np.maximum(capacity.astype(np.int64), 0)
     held = np.zeros(0, dtype=np.int64)  # list positions of the offers mentors hold

@@ -55,15 +55,6 @@ def scored_blocks(enc: Encoded, rules: MatchRules) -> Iterator[tuple[np.ndarray,
         yield rows, scores
 
 
-def feasible_counts(enc: Encoded, rules: MatchRules) -> np.ndarray:
-    """How many mentors pass every hard rule, per apprentice (nothing else is kept)."""
-    counts = np.zeros(enc.shape[0], dtype=np.int64)
-    for rows in row_blocks(*enc.shape):
-        overlap = overlap_block(enc, rows)
-        counts[rows] = feasible_block(enc, rows, overlap, rules.min_overlap_minutes).sum(axis=1)
-    return counts
-
-
 def all_feasible(
     enc: Encoded, rules: MatchRules, tick: Callable[[float], None] | None = None
 ) -> Edges:
@@ -98,7 +89,7 @@ def all_feasible(
                 rows, ok_buf[:k], overlap_buf[:k], scratch_buf[:k]
             )
             ok &= np.greater_equal(overlap, rules.min_overlap_minutes, out=flag_buf[:k])
-            for pairs in (enc.excluded, enc.rejected):
+            for pairs in (enc.excluded, enc.rejected, enc.not_fit):
                 row_pos, col_pos = pair_positions(pairs, rows, every_mentor)
                 ok[row_pos, col_pos] = False
             masked = block_scores[lo : lo + k]

@@ -12,7 +12,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from matcher.config import load_rules
-from matcher.csvio import CsvProblems, read_apprentices, read_mentors, write_pairs, write_scores
+from matcher.crosscheck import unknown_stated_ids
+from matcher.csvio import (
+    CsvProblem,
+    CsvProblems,
+    read_apprentices_with_lines,
+    read_mentors_with_lines,
+    write_pairs,
+    write_scores,
+)
 from matcher.profiles import MatchRules
 from matcher.rounds import allowed_scores, propose_pairs
 
@@ -38,8 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one round from files; exit 2 on bad input (and write nothing)."""
     args = parse_args(argv)
     try:
-        apprentices = _read(args.apprentices, read_apprentices)
-        mentors = _read(args.mentors, read_mentors)
+        apprentices, mentors = _read_both(args.apprentices, args.mentors)
         rules = load_rules(args.config) if args.config else MatchRules()
     except (InputError, ValueError, OSError) as exc:
         print(f"pathways-match: {exc}", file=sys.stderr)
@@ -71,6 +78,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 class InputError(Exception):
     """A file could not be read; the message lists every problem."""
+
+
+def _read_both(a_path: Path, m_path: Path):
+    """Both files, with ids in stated preferences checked against the other file."""
+    apprentices = _read(a_path, read_apprentices_with_lines)
+    mentors = _read(m_path, read_mentors_with_lines)
+    in_a, in_m = unknown_stated_ids(apprentices, mentors)
+    if in_a or in_m:
+        lines = [_line(a_path, p) for p in in_a] + [_line(m_path, p) for p in in_m]
+        raise InputError(f"{len(lines)} problem(s) in stated preferences:\n" + "\n".join(lines))
+    return [a for _, a in apprentices], [m for _, m in mentors]
+
+
+def _line(path: Path, problem: CsvProblem) -> str:
+    return f"  {path.name}: {problem}"
 
 
 def _read(path: Path, reader: Callable):

@@ -21,7 +21,7 @@ def rule_failures(
 ) -> dict[str, np.ndarray]:
     """For each hard rule, the block of pairs it forbids (True = forbidden)."""
     m_idx = np.arange(enc.shape[1])[cols]
-    return {
+    fails = {
         "availability": overlap < min_overlap,
         "mode": ~COMPATIBLE[enc.a_mode[rows][:, None], enc.m_mode[m_idx][None, :]],
         "minor": enc.a_minor[rows][:, None] & ~enc.m_checked[m_idx][None, :],
@@ -30,6 +30,21 @@ def rule_failures(
         "rejected": _pair_block(enc.rejected, rows, m_idx),
         "capacity": np.broadcast_to(enc.capacity[m_idx][None, :] <= 0, overlap.shape),
     }
+    if len(enc.not_fit[0]):  # only rounds where mentors said "not a good fit" (hard)
+        fails["not_fit"] = _pair_block(enc.not_fit, rows, m_idx)
+    return fails
+
+
+def pairs_allowed(enc: Encoded, rows: np.ndarray, cols: np.ndarray, min_overlap: int):
+    """Whether each (apprentice, mentor) pair breaks no hard rule, pair by pair."""
+    a, _ = rule_factors(enc, rows, np.zeros(0, dtype=np.int64))
+    _, m = rule_factors(enc, np.zeros(0, dtype=np.int64), cols)
+    ok = np.einsum("ij,ij->i", a, m) >= 0.5
+    ok &= np.einsum("ij,ij->i", enc.a_meet[rows], enc.m_meet[cols]) >= min_overlap
+    width = max(enc.shape[1], 1)
+    for p_rows, p_cols in (enc.excluded, enc.rejected, enc.not_fit):
+        ok &= ~np.isin(rows * width + cols, p_rows * width + p_cols)
+    return ok
 
 
 def feasible_block(
@@ -40,7 +55,7 @@ def feasible_block(
     a, m = rule_factors(enc, rows, m_idx)
     ok = overlap >= min_overlap
     ok &= (a @ m.T) >= 0.5
-    for pairs in (enc.excluded, enc.rejected):
+    for pairs in (enc.excluded, enc.rejected, enc.not_fit):
         row_pos, col_pos = pair_positions(pairs, rows, m_idx)
         ok[row_pos, col_pos] = False
     return ok

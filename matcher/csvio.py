@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from matcher.profiles import COMPONENTS, MODES, Apprentice, MatchResult, Mentor
+from matcher.profiles import COMPONENTS, MAX_RANKED, MODES, Apprentice, MatchResult, Mentor
 from matcher.schedule import format_availability, parse_availability
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,9 @@ MENTOR_COLUMNS = (
     "languages",
     "background_checked",
 )
+# Optional columns: stated preferences (ids separated by ";"; ranked_mentors in order).
+APPRENTICE_STATED_COLUMNS = ("ranked_mentors",)
+MENTOR_STATED_COLUMNS = ("preferred", "not_fit")
 PAIR_COLUMNS = ("apprentice_id", "mentor_id", "score", *COMPONENTS, "reason")
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
@@ -176,6 +179,14 @@ class _Row:
             out[key] = int(level)
         return out
 
+    def ranked(self, column: str) -> tuple[str, ...]:
+        ids = [x.strip() for x in self.text(column).split(";") if x.strip()]
+        if len(ids) > MAX_RANKED:
+            self.problem(column, f"at most {MAX_RANKED} mentors may be ranked, got {len(ids)}")
+        if len(set(ids)) < len(ids):
+            self.problem(column, "a mentor is ranked twice")
+        return tuple(ids[:MAX_RANKED])
+
     def capacity(self) -> int:
         value = self.text("capacity") or "1"
         if not value.isdigit():
@@ -198,6 +209,7 @@ def _apprentice(row: _Row) -> Apprentice | None:
         languages=row.words("languages", frozenset({"english"})),
         minor=row.flag("minor"),
         exclude_mentors=row.items("exclude_mentors"),
+        ranked_mentors=row.ranked("ranked_mentors"),
     )
     return None if row.failed else person
 
@@ -217,7 +229,11 @@ def _mentor(row: _Row) -> Mentor | None:
         region=row.text("region"),
         languages=row.words("languages", frozenset({"english"})),
         background_checked=row.flag("background_checked", default=False),
+        preferred=row.items("preferred"),
+        not_fit=row.items("not_fit"),
     )
+    if person.preferred & person.not_fit:
+        row.problem("not_fit", "an apprentice is both preferred and not a good fit")
     return None if row.failed else person
 
 
@@ -251,7 +267,9 @@ def write_scores(stream: TextIO, scores: Iterable[tuple[str, str, float]]) -> No
 def write_apprentices(stream: TextIO, apprentices: Iterable[Apprentice]) -> None:
     """Apprentices in the import format (round-trips through read_apprentices)."""
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(APPRENTICE_COLUMNS)
+    apprentices = list(apprentices)
+    stated = any(a.ranked_mentors for a in apprentices)
+    writer.writerow(APPRENTICE_COLUMNS + (APPRENTICE_STATED_COLUMNS if stated else ()))
     for a in apprentices:
         writer.writerow(
             (
@@ -267,6 +285,7 @@ def write_apprentices(stream: TextIO, apprentices: Iterable[Apprentice]) -> None
                 _join(a.languages),
                 _flag(a.minor),
                 _join(a.exclude_mentors),
+                *((";".join(a.ranked_mentors),) if stated else ()),
             )
         )
 
@@ -274,7 +293,9 @@ def write_apprentices(stream: TextIO, apprentices: Iterable[Apprentice]) -> None
 def write_mentors(stream: TextIO, mentors: Iterable[Mentor]) -> None:
     """Mentors in the import format (round-trips through read_mentors)."""
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(MENTOR_COLUMNS)
+    mentors = list(mentors)
+    stated = any(m.preferred or m.not_fit for m in mentors)
+    writer.writerow(MENTOR_COLUMNS + (MENTOR_STATED_COLUMNS if stated else ()))
     for m in mentors:
         writer.writerow(
             (
@@ -291,6 +312,7 @@ def write_mentors(stream: TextIO, mentors: Iterable[Mentor]) -> None:
                 m.region,
                 _join(m.languages),
                 _flag(m.background_checked),
+                *((_join(m.preferred), _join(m.not_fit)) if stated else ()),
             )
         )
 

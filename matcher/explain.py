@@ -17,6 +17,7 @@ RULE_TEXT = {
     "excluded": "excluded on the apprentice's request",
     "rejected": "pair rejected by a coordinator",
     "capacity": "no places this round",
+    "not_fit": "the mentor marked the apprentice as not a good fit",
 }
 
 

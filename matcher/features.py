@@ -18,6 +18,7 @@ IN_PERSON, REMOTE, EITHER = (MODES.index(m) for m in ("in_person", "remote", "ei
 # COMPATIBLE[apprentice_mode, mentor_mode]: in_person needs in_person or either, and so on.
 COMPATIBLE = np.array([[True, False, True], [False, True, True], [True, True, True]])
 MAX_LEVEL = 3
+_NO_PAIRS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Encoded:
     rejected: tuple[np.ndarray, np.ndarray]
     a_meet: np.ndarray | None = None
     m_meet: np.ndarray | None = None
+    not_fit: tuple[np.ndarray, np.ndarray] = (_NO_PAIRS, _NO_PAIRS)  # hard "not a good fit"
 
     def __post_init__(self) -> None:
         if self.a_meet is None or self.m_meet is None:
@@ -81,9 +83,15 @@ def normalized_weights(rules: MatchRules) -> dict[str, float]:
 
 
 def encode(
-    apprentices: Sequence[Apprentice], mentors: Sequence[Mentor], rules: MatchRules
+    apprentices: Sequence[Apprentice],
+    mentors: Sequence[Mentor],
+    rules: MatchRules,
+    scores: bool = True,
 ) -> Encoded:
-    """Encode profiles as arrays for the rules, the scores and the solver."""
+    """Encode profiles as arrays for the rules, the scores and the solver.
+
+    With `scores=False` only the hard rules are encoded (the score features are empty).
+    """
     weights = normalized_weights(rules)
     a_week, m_week, week_bounds = coverage_matrices(
         [a.availability for a in apprentices], [m.availability for m in mentors]
@@ -91,9 +99,13 @@ def encode(
     a_lang, m_lang = _indicators([a.languages for a in apprentices], [m.languages for m in mentors])
     a_mode = np.array([MODES.index(a.mode) for a in apprentices], dtype=np.int8)
     m_mode = np.array([MODES.index(m.mode) for m in mentors], dtype=np.int8)
-    a_lin, m_lin, blocks = _linear_features(
-        apprentices, mentors, a_mode, m_mode, weights, (a_lang, m_lang)
-    )
+    if scores:
+        a_lin, m_lin, blocks = _linear_features(
+            apprentices, mentors, a_mode, m_mode, weights, (a_lang, m_lang)
+        )
+    else:
+        a_lin, m_lin = np.zeros((len(apprentices), 0)), np.zeros((len(mentors), 0))
+        blocks = {}
     index = _PeopleIndex(apprentices, mentors)
     return Encoded(
         apprentice_ids=tuple(a.id for a in apprentices),
@@ -116,7 +128,14 @@ def encode(
             index, ((a.id, x) for a in apprentices if a.exclude_mentors for x in a.exclude_mentors)
         ),
         rejected=_pair_index(index, rules.rejected),
+        not_fit=_pair_index(index, _hard_not_fit(mentors, rules)),
     )
+
+
+def _hard_not_fit(mentors: Sequence[Mentor], rules: MatchRules):
+    if rules.not_fit != "hard":
+        return ()
+    return ((a, m.id) for m in mentors if m.not_fit for a in m.not_fit)
 
 
 def _vocabulary(groups: Iterable[Iterable[str]]) -> dict[str, int]:

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from matcher import explain
-from matcher.candidates import Edges, row_blocks
+from matcher.candidates import Edges
 from matcher.constraints import overlap_block, rule_failures
 from matcher.features import Encoded
-from matcher.profiles import Apprentice, MatchRules, Mentor, Pair, Unmatched
+from matcher.profiles import STATED, Apprentice, MatchRules, Mentor, Pair, Unmatched
+from matcher.rulecounts import failure_counts
 from matcher.scoring import pair_components
 
 logger = logging.getLogger(__name__)
@@ -26,11 +27,18 @@ def build_pairs(
     mentor_of: np.ndarray,
     locked: np.ndarray,
     rules: MatchRules,
+    stated_bonus: np.ndarray | None = None,
 ) -> list[Pair]:
-    """Explained pairs for every matched apprentice (locked ones flagged)."""
+    """Explained pairs for every matched apprentice (locked ones flagged).
+
+    `stated_bonus` (per apprentice, for their pair) adds the stated-preference component.
+    """
     rows = np.flatnonzero(mentor_of >= 0)
     cols = mentor_of[rows]
     comps = pair_components(enc, rows, cols, rules.schedule_target_minutes)
+    if stated_bonus is not None:  # the score is capped at 1, so is the component
+        room = np.maximum(1.0 - sum(comps.values()), 0.0)
+        comps[STATED] = np.minimum(stated_bonus[rows], room)
     broken = _broken_rules(enc, rows[locked[rows]], cols[locked[rows]], rules)
     names = list(comps)
     values = zip(*(v.tolist() for v in comps.values()), strict=True)
@@ -95,27 +103,28 @@ def build_unmatched(
             out[i] = explain.not_shortlisted(enc.apprentice_ids[i], allowed)
         else:
             out[i] = explain.no_compatible(enc.apprentice_ids[i], counts[k], enc.shape[1], rules)
-    starts = np.searchsorted(edges.rows, np.arange(enc.shape[0] + 1))
     names = _Names(enc, *people)
     takers = _Takers(enc, mentor_of, pair_scores.tolist(), names)
-    for i in lonely[edges.feasible[lonely] > 0].tolist():
-        out[i] = _competition(enc, edges, starts, i, best[i], takers, rules, names)
+    contested = lonely[edges.feasible[lonely] > 0]
+    for i, top in zip(contested.tolist(), _best_edges(edges, contested), strict=True):
+        out[i] = _competition(enc, edges, top, i, best[i], takers, rules, names)
     return [out[i] for i in sorted(out)]
 
 
-def failure_counts(enc: Encoded, rows: np.ndarray, rules: MatchRules) -> list[dict[str, int]]:
-    """For each apprentice in `rows`, how many mentors each hard rule excludes.
-
-    The extra key "allowed" counts mentors that pass every rule.
-    """
-    counts = []
-    for block in row_blocks(len(rows), enc.shape[1]):
-        sub = rows[block]
-        fails = rule_failures(enc, sub, overlap_block(enc, sub), rules.min_overlap_minutes)
-        sums = {name: f.sum(axis=1) for name, f in fails.items()}
-        sums["allowed"] = (~np.logical_or.reduce(list(fails.values()))).sum(axis=1)
-        counts.extend({n: int(s[k]) for n, s in sums.items()} for k in range(len(sub)))
-    return counts
+def _best_edges(edges: Edges, rows: np.ndarray) -> list[list[int]]:
+    """Positions of each row's best MAX_RIVALS allowed pairs (ties: lower mentor first)."""
+    starts = np.searchsorted(edges.rows, rows)
+    ends = np.searchsorted(edges.rows, rows, side="right")
+    sizes = ends - starts
+    pos = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+    owner = np.repeat(np.arange(len(rows)), sizes)
+    # Row slices are sorted by mentor: a stable sort by score keeps lower mentors first.
+    order = np.lexsort((-edges.scores[pos], owner))
+    rank = np.arange(len(order)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    keep = order[rank < MAX_RIVALS]
+    cut = np.searchsorted(owner[keep], np.arange(len(rows) + 1))
+    picked = pos[keep].tolist()
+    return [picked[cut[k] : cut[k + 1]] for k in range(len(rows))]
 
 
 class _Names:
@@ -149,21 +158,18 @@ class _Takers:
         return self.cache[j]
 
 
-def _competition(enc, edges, starts, i, best, takers: _Takers, rules, names) -> Unmatched:
-    lo, hi = starts[i], starts[i + 1]
-    if hi == lo:
+def _competition(enc, edges, top, i, best, takers: _Takers, rules, names) -> Unmatched:
+    if not top:
         return explain.below_min_score(
             enc.apprentice_ids[i], float(best), int(edges.feasible[i]), rules
         )
-    scores = edges.scores[lo:hi]
-    top = np.argsort(-scores, kind="stable")[:MAX_RIVALS].tolist()
     rivals = [
         {
-            "mentor_id": enc.mentor_ids[int(edges.cols[lo + k])],
-            "mentor_name": names.mentors[int(edges.cols[lo + k])],
-            "score": round(float(scores[k]), 4),
-            "taken_by": takers.of(int(edges.cols[lo + k])),
+            "mentor_id": enc.mentor_ids[j],
+            "mentor_name": names.mentors[j],
+            "score": round(score, 4),
+            "taken_by": takers.of(j),
         }
-        for k in top
+        for j, score in zip(edges.cols[top].tolist(), edges.scores[top].tolist(), strict=True)
     ]
     return explain.capacity_taken(enc.apprentice_ids[i], rivals)

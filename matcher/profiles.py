@@ -7,10 +7,14 @@ from dataclasses import dataclass, field
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MODES = ("in_person", "remote", "either")
-OBJECTIVES = ("max_matches", "max_score", "max_min")
+OBJECTIVES = ("max_matches", "max_score", "max_min", "stable")
 SOLVERS = ("auto", "dense", "sparse", "candidates")
 RULES = ("availability", "mode", "minor", "language", "excluded", "rejected", "capacity")
 COMPONENTS = ("skills", "pathways", "schedule", "location", "language")
+STATED = "stated"  # the stated-preference component: added on top, not normalised
+DEFAULT_STATED_WEIGHT = 0.10
+MAX_RANKED = 5
+NOT_FIT = ("soft", "hard")
 DEFAULT_WEIGHTS: Mapping[str, float] = {
     "skills": 0.40,
     "pathways": 0.25,
@@ -51,6 +55,7 @@ class Apprentice:
     languages: frozenset[str] = frozenset({"english"})
     minor: bool = False
     exclude_mentors: frozenset[str] = frozenset()
+    ranked_mentors: tuple[str, ...] = ()  # up to MAX_RANKED mentor ids, most wanted first
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ class Mentor:
     region: str = ""
     languages: frozenset[str] = frozenset({"english"})
     background_checked: bool = False
+    preferred: frozenset[str] = frozenset()  # apprentice ids this mentor would like
+    not_fit: frozenset[str] = frozenset()  # apprentice ids this mentor marked "not a good fit"
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,14 @@ class MatchRules:
     `schedule_target_minutes` is where the schedule component saturates; `solver` picks the
     path ("auto" = exact when every pair fits, else candidates); the `candidates_*` settings
     size the large-round shortlists (per apprentice, and per mentor place).
+
+    Stated preferences: `weights["stated"]` (default DEFAULT_STATED_WEIGHT) is added to a
+    pair's score for the apprentice's rank and the mentor's "preferred" mark; `not_fit`
+    says whether a mentor's "not a good fit" forbids the pair ("hard") or makes it the
+    mentor's last choice ("soft"); `top_choices` = k guarantees ranked apprentices one of
+    their first k mentors where feasible (0 = off); `min_match_rate` maps an apprentice
+    column (partner, pathways, region, ...) to the lowest match rate every group of that
+    column must reach.
     """
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
@@ -93,6 +108,9 @@ class MatchRules:
     solver: str = "auto"
     candidates_per_apprentice: int = 12
     candidates_per_slot: int = 6
+    top_choices: int = 0
+    min_match_rate: Mapping[str, float] = field(default_factory=dict)
+    not_fit: str = "soft"
 
 
 @dataclass(frozen=True)

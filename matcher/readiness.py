@@ -8,12 +8,11 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from matcher.candidates import feasible_counts
 from matcher.config import check_rules
 from matcher.explain import no_compatible
 from matcher.features import encode
-from matcher.outcomes import failure_counts
 from matcher.profiles import Apprentice, MatchRules, Mentor
+from matcher.rulecounts import failure_counts, feasible_counts
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +28,7 @@ def check_readiness(
     check_rules(rules)
     apprentices = sorted(apprentices, key=lambda a: a.id)
     mentors = sorted(mentors, key=lambda m: m.id)
-    enc = encode(apprentices, mentors, rules)
+    enc = encode(apprentices, mentors, rules, scores=False)
     feasible = feasible_counts(enc, rules)
     stranded = np.flatnonzero(feasible == 0)
     reasons = [
@@ -63,11 +62,17 @@ def _rules_only(counts: dict[str, int]) -> dict[str, int]:
 
 def _supply_demand(wants: Iterable[Iterable[str]], mentors, offers) -> list[dict[str, object]]:
     """Per key: apprentices asking for it vs places of mentors offering it, worst first."""
-    demand = Counter(k.casefold() for w in wants for k in set(w))
-    supply = Counter()
+    # People share the same sets a lot: each distinct set is case-folded once.
+    demand, supply = Counter(), Counter()
+    for group, count in Counter(map(frozenset, wants)).items():
+        for key in group:
+            demand[key.casefold()] += count
+    places = Counter()
     for m in mentors:
-        for key in {k.casefold() for k in offers(m)}:
-            supply[key] += max(m.capacity, 0)
+        places[frozenset(offers(m))] += max(m.capacity, 0)
+    for group, count in places.items():
+        for key in {k.casefold() for k in group}:
+            supply[key] += count
     rows = [
         {
             "key": k,

@@ -11,6 +11,7 @@ import numpy as np
 
 from matcher.baselines import deferred_acceptance, greedy, priority_order
 from matcher.candidates import Edges
+from matcher.preferences import blocking_pairs as stated_blocking_pairs
 from matcher.profiles import Apprentice
 
 logger = logging.getLogger(__name__)
@@ -24,10 +25,19 @@ def figures(
     capacity: np.ndarray,
     edges: Edges,
     partners: Sequence[str],
+    values: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, object]:
-    """Counts, score distribution, match rate per partner, mentor load, blocking pairs."""
+    """Counts, score distribution, match rate per partner, mentor load, blocking pairs.
+
+    `values` (each allowed pair's value to apprentice and mentor) makes blocking pairs count
+    by stated preferences; without them both sides rank pairs by score.
+    """
     matched = mentor_of >= 0
     got = scores[matched]
+    if values is None:
+        blocking = blocking_pairs(mentor_of, scores, capacity, edges)
+    else:
+        blocking = stated_blocking_pairs(mentor_of, scores, capacity, edges, values)
     return {
         "apprentices": int(len(mentor_of)),
         "matched": int(matched.sum()),
@@ -37,7 +47,7 @@ def figures(
         "scores": score_distribution(got),
         "match_rate_by_partner": _by_partner(matched, partners),
         "mentor_load": mentor_load(mentor_of, capacity),
-        "blocking_pairs": blocking_pairs(mentor_of, scores, capacity, edges),
+        "blocking_pairs": blocking,
     }
 
 
@@ -113,8 +123,13 @@ def baseline_figures(
     partners: Sequence[str],
     locked_of: np.ndarray,
     locked_scores: np.ndarray,
+    values: tuple[np.ndarray, np.ndarray] | None = None,
+    assignments: dict[str, np.ndarray] | None = None,
 ) -> dict[str, object]:
-    """The same figures for greedy and deferred acceptance on the same allowed pairs."""
+    """The same figures for greedy and deferred acceptance on the same allowed pairs.
+
+    Each baseline's assignment is also put in `assignments` when one is given.
+    """
     n, free = len(partners), locked_of < 0
     taken = np.bincount(locked_of[~free], minlength=len(capacity))
     keep = free[edges.rows]
@@ -130,7 +145,9 @@ def baseline_figures(
     for name, run in (("greedy", greedy), ("deferred_acceptance", deferred_acceptance)):
         mentor_of = np.where(free, run(*args, order=order), locked_of)
         scores = np.where(free, edge_scores(mentor_of, edges), locked_scores)
-        out[name] = figures(mentor_of, scores, capacity, edges, partners)
+        out[name] = figures(mentor_of, scores, capacity, edges, partners, values)
+        if assignments is not None:
+            assignments[name] = mentor_of
     return out
 
 
@@ -156,12 +173,14 @@ def quality_report(
     edges: Edges,
     locked: np.ndarray,
     solve: dict[str, object],
+    values: tuple[np.ndarray, np.ndarray] | None = None,
+    assignments: dict[str, np.ndarray] | None = None,
 ) -> dict[str, object]:
     """The whole JSON-serialisable report for a round."""
     partners = [a.partner for a in apprentices]
-    optimal = figures(mentor_of, scores, capacity, edges, partners)
+    optimal = figures(mentor_of, scores, capacity, edges, partners, values)
     locked_of = np.where(locked, mentor_of, -1)
-    baselines = baseline_figures(capacity, edges, partners, locked_of, scores)
+    baselines = baseline_figures(capacity, edges, partners, locked_of, scores, values, assignments)
     return {
         **optimal,
         "solve": solve,

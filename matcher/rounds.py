@@ -12,10 +12,12 @@ import numpy as np
 from matcher.candidates import Edges, all_feasible, scored_blocks
 from matcher.config import check_rules
 from matcher.features import Encoded, encode
+from matcher.objectives import solve_free, solve_round
 from matcher.outcomes import build_pairs, build_unmatched
+from matcher.preferences import collect, edge_values, pair_bonus, stated_weight, with_stated
 from matcher.profiles import Apprentice, MatchResult, MatchRules, Mentor
 from matcher.report import edge_scores, quality_report
-from matcher.solve import solve
+from matcher.sections import objective_sections
 
 logger = logging.getLogger(__name__)
 
@@ -41,16 +43,20 @@ def propose_pairs(
         tell(0.0, "encoding profiles")
         enc = encode(apprentices, mentors, rules)
         locked_of = _locked(enc, rules)
+        stated = collect(enc, apprentices, mentors, rules)
     with _phase(timings, "constraints_scores"):
         tell(0.1, "applying rules and scoring pairs")
-        edges = build_edges(enc, rules)
+        edges = with_stated(enc, build_edges(enc, rules), stated, rules)
     with _phase(timings, "solve"):
         tell(0.5, f"solving ({len(edges)} allowed pairs)")
-        mentor_of, path = _solve(enc, edges, locked_of, rules)
+        outcome = solve_round(enc, edges, locked_of, rules, stated, apprentices)
+        mentor_of, path = outcome.mentor_of, outcome.path
     with _phase(timings, "explain"):
         tell(0.7, "explaining pairs")
         locked = locked_of >= 0
-        pairs = build_pairs(enc, apprentices, mentors, mentor_of, locked, rules)
+        rows = np.arange(len(apprentices))
+        bonus = pair_bonus(stated, rows, mentor_of, stated_weight(rules)) if len(stated) else None
+        pairs = build_pairs(enc, apprentices, mentors, mentor_of, locked, rules, bonus)
         scores = _scores_by_row(enc, pairs, len(apprentices))
         unmatched = build_unmatched(
             enc, edges, edges.best, mentor_of, scores, rules, (apprentices, mentors)
@@ -58,11 +64,26 @@ def propose_pairs(
     with _phase(timings, "report"):
         tell(0.85, "building the quality report")
         solve_info = _solve_info(edges, path, rules, timings)
+        values = edge_values(edges, stated) if len(stated) else None
+        assignments: dict[str, np.ndarray] = {}
         report = quality_report(
-            apprentices, mentor_of, scores, enc.capacity, edges, locked, solve_info
+            apprentices,
+            mentor_of,
+            scores,
+            enc.capacity,
+            edges,
+            locked,
+            solve_info,
+            values,
+            assignments,
         )
         if rules.load_spreading > 0:
             report["load_spreading"] = _spreading_cost(enc, edges, locked_of, scores, rules, report)
+        report.update(
+            objective_sections(
+                apprentices, enc, edges, outcome, stated, rules, (locked, scores), assignments
+            )
+        )
     solve_info["seconds"]["report"] = round(timings["report"], 4)
     tell(1.0, "done")
     return MatchResult(tuple(pairs), tuple(unmatched), report, solve_info["path"])
@@ -78,26 +99,9 @@ def build_edges(enc: Encoded, rules: MatchRules) -> Edges:
     return all_feasible(enc, rules)
 
 
-def _solve(enc: Encoded, edges: Edges, locked_of: np.ndarray, rules: MatchRules):
-    free = locked_of < 0
-    taken = np.bincount(locked_of[~free], minlength=enc.shape[1])
-    capacity = np.maximum(enc.capacity - taken, 0)
-    keep = free[edges.rows]
-    path = rules.solver if rules.solver in ("dense", "sparse") else "auto"
-    found, used = solve(
-        enc.shape[0],
-        capacity,
-        (edges.rows[keep], edges.cols[keep], edges.scores[keep]),
-        rules.objective,
-        rules.load_spreading,
-        path,
-    )
-    return np.where(free, found, locked_of), used
-
-
 def _spreading_cost(enc, edges, locked_of, scores, rules, report) -> dict[str, object]:
     """What load spreading cost in total score, against the same round without it."""
-    plain, _ = _solve(enc, edges, locked_of, replace(rules, load_spreading=0.0))
+    plain, _ = solve_free(enc, edges, locked_of, replace(rules, load_spreading=0.0))
     plain_scores = np.where(locked_of >= 0, scores, edge_scores(plain, edges))
     plain_total = float(plain_scores[plain >= 0].sum())
     return {
@@ -183,7 +187,12 @@ def allowed_scores(
     apprentices = _sorted_unique(apprentices, "apprentice")
     mentors = _sorted_unique(mentors, "mentor")
     enc = encode(apprentices, mentors, rules)
+    stated = collect(enc, apprentices, mentors, rules)
+    weight = stated_weight(rules)
     for rows, scores in scored_blocks(enc, rules):
         r, c = np.nonzero(scores >= 0)
+        if len(stated):  # stated pairs carry their stated component, as in the round
+            extra = pair_bonus(stated, rows[r], c, weight)
+            scores[r, c] = np.minimum(scores[r, c] + extra, 1.0)
         for i, j, s in zip(rows[r].tolist(), c.tolist(), scores[r, c].tolist(), strict=True):
             yield enc.apprentice_ids[i], enc.mentor_ids[j], s

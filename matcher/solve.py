@@ -44,18 +44,31 @@ def solve(
     objective: str = "max_matches",
     spreading: float = 0.0,
     path: str = "auto",
+    guaranteed: np.ndarray | None = None,
 ) -> tuple[np.ndarray, str]:
-    """Best mentor per apprentice (-1 = unmatched) under `objective`, and the path used."""
+    """Best mentor per apprentice (-1 = unmatched) under `objective`, and the path used.
+
+    `guaranteed` (one flag per edge) puts first, before the objective, the number of
+    apprentices matched through a flagged edge (the top-choice guarantee).
+    """
     rows, cols, scores = edges
     if objective == "max_min":
         keep = scores >= bottleneck_threshold(n, capacity, rows, cols, scores)
         rows, cols, scores = rows[keep], cols[keep], scores[keep]
+        guaranteed = None if guaranteed is None else guaranteed[keep]
         objective = "max_matches"
     slots = expand_slots(cols, capacity)
     if n == 0 or len(slots.edge) == 0:
         return np.full(n, -1, dtype=np.int64), "empty"
     cost = 2.0 - scores[slots.edge] + spreading * slots.rank
     unmatched_cost = _unmatched_cost(n, objective, spreading, capacity)
+    if guaranteed is not None and guaranteed.any():
+        # Every apprentice not matched through a guaranteed edge pays `above`, which outweighs
+        # any difference in the objective's own costs: the guarantee comes first. Unmatched
+        # costs stay the same for everyone, so both solver layouts still apply.
+        above = (n + 1) * (unmatched_cost + 2.0 + spreading * float(capacity.max(initial=1)))
+        cost = cost + np.where(guaranteed[slots.edge], 0.0, above)
+        unmatched_cost += above
     if path == "auto":
         path = "dense" if n * (slots.count + n) <= DENSE_MAX_CELLS else "sparse"
     solver = _solve_dense if path == "dense" else _solve_sparse
