@@ -28,6 +28,7 @@ from web.services.matching_inputs import (
     apprentice_input,
     counted_apprentices,
     counted_mentors,
+    may_be_matched,
     mentor_input,
     rules_from_parameters,
 )
@@ -101,6 +102,7 @@ def cohort_readiness(cohort: Cohort, parameters: dict) -> dict:
             ApprenticeProfile.cohort_id == cohort.id,
             ApprenticeProfile.status.in_(MATCHABLE),
             counted_apprentices(),
+            may_be_matched(),
         )
     ).all()
     mentors = db.session.scalars(

@@ -34,6 +34,7 @@ from web.services.matching_inputs import (
     apprentice_input,
     counted_apprentices,
     counted_mentors,
+    may_be_matched,
     mentor_input,
     rules_from_parameters,
 )
@@ -189,6 +190,7 @@ def _propose_for(match_round: MatchRound) -> MatchResult:
             ApprenticeProfile.status.in_(IN_ROUND),
             ApprenticeProfile.id.not_in(published),
             counted_apprentices(),
+            may_be_matched(),
         )
         .order_by(ApprenticeProfile.id)
     ).all()
