@@ -128,9 +128,8 @@ def _refuse_unless_latest(match_round: MatchRound, actor: User) -> None:
     latest = latest_finished_round(match_round.cohort_id)
     if latest is None or latest.id == match_round.id:
         return
-    audit.record(
-        actor, "round.publish_refused", match_round, reason="not the latest", latest=latest.id
-    )
+    reason = f"round {latest.id} of the cohort is newer"
+    audit.record(actor, "round.publish_refused", match_round, reason=reason, latest=latest.id)
     db.session.flush()
     raise NotLatestRound(
         f"Round {match_round.id} cannot be published: round {latest.id} of this cohort is "
