@@ -10,10 +10,13 @@ from sqlalchemy import func, select
 
 from tests.conftest import build_program, csrf_token_from, sign_in
 from tests.factories import make_apprentice, make_mentor, make_round
-from tests.web.test_robustness import any_app, pg_stack  # noqa: F401
+from tests.web import test_robustness
 from web.extensions import db
 from web.models import AuditEvent, MatchStatus, Mentorship, RoundStatus
 from web.services import publishing
+
+any_app = test_robustness.any_app  # the fixture: the test on SQLite and on PostgreSQL
+pg_stack = test_robustness.pg_stack
 
 
 @pytest.fixture
@@ -57,9 +60,7 @@ def mentorship_pairs() -> set[tuple[int, int]]:
 
 
 def emails_sent() -> int:
-    return db.session.scalar(
-        select(func.count()).where(AuditEvent.action == "notification.sent")
-    )
+    return db.session.scalar(select(func.count()).where(AuditEvent.action == "notification.sent"))
 
 
 def test_an_older_round_is_refused_with_a_reason_and_audited(rounds):
