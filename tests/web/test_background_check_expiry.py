@@ -17,9 +17,9 @@ from tests.factories import make_apprentice, make_mentor, make_round, publish_pa
 from tests.web import test_robustness
 from web.database import send_task
 from web.extensions import db
-from web.models import AuditEvent, MatchStatus, Role
+from web.models import AuditEvent, MatchStatus, Mentorship, Role
 from web.models.base import utcnow
-from web.services import background_checks, check_expiry, program_admins
+from web.services import background_checks, check_expiry, program_admins, publishing, rounds
 from web.services.matching_inputs import mentor_input
 
 TASK = "workers.tasks.check_background_check_expiry"
@@ -176,3 +176,38 @@ def test_without_any_admin_nothing_is_marked_reported(world):
         )
         == 0
     )
+
+
+@pytest.fixture
+def approved_minor_pair(any_app):
+    """A round that proposed a consenting minor with a checked mentor; the pair is approved."""
+    program = build_program()
+    mentor = make_mentor()
+    background_checks.confirm(mentor, program.coordinator)
+    minor = make_apprentice(program, is_minor=True, guardian_consent_at=utcnow())
+    match_round = make_round(program.cohort, [(minor, mentor, MatchStatus.APPROVED)])
+    db.session.commit()
+    return program, mentor, minor, match_round
+
+
+def test_a_minors_pair_waits_at_publishing_once_the_check_lapsed(approved_minor_pair):
+    program, mentor, _, match_round = approved_minor_pair
+    lapse(mentor)
+
+    result = publishing.publish_round(match_round, program.coordinator)
+
+    assert (result.created, result.held_for_a_minor) == (0, 1)
+    assert db.session.scalar(select(func.count()).select_from(Mentorship)) == 0
+
+
+def test_a_kept_pair_of_a_minor_is_not_kept_once_the_check_lapsed(approved_minor_pair):
+    program, mentor, minor, _ = approved_minor_pair
+    lapse(mentor)
+
+    next_round = rounds.start_round(program.cohort, {}, program.coordinator)
+    db.session.commit()  # the round runs in-process once the commit is done
+    db.session.expire_all()
+
+    assert next_round.status == "succeeded"
+    assert [(m.apprentice_id, m.mentor_id) for m in next_round.matches] == []
+    assert [u.apprentice_id for u in next_round.unmatched] == [minor.id]

@@ -21,7 +21,7 @@ from web.models import (
     User,
 )
 from web.models.base import utcnow
-from web.services import audit
+from web.services import audit, background_checks
 from web.services.cohorts import ensure_not_archived
 
 NOTIFY_TASK = "workers.tasks.send_round_notifications"
@@ -45,6 +45,7 @@ class PublishResult:
     already_published: int
     skipped_busy: int
     skipped_rejected_later: int = 0
+    held_for_a_minor: int = 0
 
 
 def publish_round(match_round: MatchRound, actor: User) -> PublishResult:
@@ -63,7 +64,7 @@ def publish_round(match_round: MatchRound, actor: User) -> PublishResult:
             ProposedMatch.round_id == match_round.id,
             ProposedMatch.status == MatchStatus.APPROVED,
         )
-        .options(selectinload(ProposedMatch.apprentice))
+        .options(selectinload(ProposedMatch.apprentice), selectinload(ProposedMatch.mentor))
     ).all()
     if not approved:
         raise NothingToPublish("Approve at least one pair before publishing this round.")
@@ -76,15 +77,17 @@ def publish_round(match_round: MatchRound, actor: User) -> PublishResult:
     rejected = rejected_later(match_round)
     waiting = [m for m in approved if m.id not in published]
     allowed = [m for m in waiting if (m.apprentice_id, m.mentor_id) not in rejected]
-    fresh = [m for m in allowed if m.apprentice_id not in busy]
+    safe = [m for m in allowed if safe_for_a_minor(m)]
+    fresh = [m for m in safe if m.apprentice_id not in busy]
     for match in fresh:
         _create_mentorship(match)
     match_round.published_at = utcnow()
     result = PublishResult(
         created=len(fresh),
         already_published=len(published),
-        skipped_busy=len(allowed) - len(fresh),
+        skipped_busy=len(safe) - len(fresh),
         skipped_rejected_later=len(waiting) - len(allowed),
+        held_for_a_minor=len(allowed) - len(safe),
     )
     db.session.flush()
     audit.record(actor, "round.published", match_round, **result.__dict__)
@@ -98,6 +101,15 @@ def send_waiting_emails(match_round: MatchRound, actor: User) -> None:
         raise DomainError("This round has not been published, so it has no emails to send.")
     audit.record(actor, "round.emails_requested", match_round)
     enqueue_after_commit(NOTIFY_TASK, match_round.id)
+
+
+def safe_for_a_minor(match: ProposedMatch) -> bool:
+    """False for a minor's pair while the guardian has not consented or the mentor's background
+    check does not hold (it may have lapsed since the round ran); such a pair waits."""
+    apprentice = match.apprentice
+    if not apprentice.is_minor:
+        return True
+    return apprentice.guardian_consent_at is not None and background_checks.is_valid(match.mentor)
 
 
 def latest_finished_round(cohort_id: int) -> MatchRound | None:
