@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import csrf_token_from, submit
+from tests.conftest import csrf_token_from, sign_in, submit
 from tests.factories import make_apprentice, make_mentor, make_round, publish_pair
 from tests.web import test_publishing
 from tests.web.test_apprentices_registration import (
@@ -238,3 +238,16 @@ def test_the_guardian_hears_of_a_password_link_without_getting_it(app, program, 
     assert copy["Subject"] == f"Copy: {to_minor['Subject']}"
     assert "/password/set/" in to_minor.get_payload(decode=True).decode()
     assert "/password/set/" not in body and minor.user.name in body
+
+
+def test_the_cohort_page_counts_minors_waiting_for_consent(client, program):
+    make_apprentice(program, is_minor=True, **GUARDIAN)
+    make_apprentice(program, is_minor=True, guardian_consent_at=utcnow(), **GUARDIAN)
+    make_apprentice(program)
+    db.session.commit()
+    sign_in(client, program.coordinator)
+
+    page = client.get(f"/coordinator/cohorts/{program.cohort.id}").get_data(as_text=True)
+
+    assert "2 apprentices can be matched in the next round." in page
+    assert "1 apprentice under 18 waits for a parent or guardian's consent" in page
