@@ -22,7 +22,7 @@ from web.database import send_task
 from web.extensions import db
 from web.models import ApprenticeProfile, AuditEvent, MatchStatus
 from web.models.base import utcnow
-from web.services import guardians
+from web.services import guardians, notifications
 
 smtp = test_publishing.smtp  # the fixture: a real SMTP server on localhost
 URL = "/apprentice/register"
@@ -251,3 +251,27 @@ def test_the_cohort_page_counts_minors_waiting_for_consent(client, program):
 
     assert "2 apprentices can be matched in the next round." in page
     assert "1 apprentice under 18 waits for a parent or guardian's consent" in page
+
+
+def test_a_withdrawing_minor_leaves_no_birth_date_or_guardian_behind(app, client, program):
+    app.config["SMTP_HOST"] = ""
+    minor = make_apprentice(
+        program,
+        is_minor=True,
+        date_of_birth=date(2010, 1, 1),
+        guardian_consent_at=utcnow(),
+        **GUARDIAN,
+    )
+    match = make_round(program.cohort, [(minor, make_mentor(), MatchStatus.APPROVED)]).matches[0]
+    publish_pair(match)
+    db.session.commit()
+    send_task("workers.tasks.send_round_notifications", match.round_id)
+    outbox = notifications.outbox_dir()
+    assert any(GUARDIAN["guardian_email"] in p.read_text() for p in outbox.glob("*.eml"))
+    sign_in(client, minor.user)
+
+    submit(client, "/apprentice/withdraw", {})
+
+    db.session.expire_all()
+    assert (minor.date_of_birth, minor.guardian_name, minor.guardian_email) == (None, "", "")
+    assert not any(GUARDIAN["guardian_email"] in p.read_text() for p in outbox.glob("*.eml"))

@@ -177,7 +177,9 @@ def withdraw_apprentice(profile: ApprenticeProfile, user: User) -> None:
         raise DomainError("You have already withdrawn from the program.")
     _end_pairs(profile, user)
     mentorship_ids = select(Mentorship.id).where(Mentorship.apprentice_id == profile.id)
-    notifications.forget_address(user.email, list(db.session.scalars(mentorship_ids)))
+    ids = list(db.session.scalars(mentorship_ids))
+    for address in (user.email, profile.guardian_email):
+        notifications.forget_address(address, ids)
     _forget_profile(profile)
     _forget_check_in_notes(user)
     _anonymise_user(user)
@@ -220,6 +222,8 @@ def _forget_profile(profile: ApprenticeProfile) -> None:
     profile.region = ""
     profile.mode = "either"
     profile.is_minor = False
+    profile.date_of_birth = None
+    profile.guardian_name = profile.guardian_email = ""
     profile.skills = []
 
 

@@ -166,7 +166,8 @@ def forget_address(email: str, mentorship_ids: list[int]) -> None:
     for path in folder.glob("*.eml"):
         with path.open("rb") as handle:
             message = BytesParser(policy=policy.default).parse(handle, headersonly=True)
-        if email.casefold() in str(message.get("To", "")).casefold():
+        recipients = f"{message.get('To', '')} {message.get('Cc', '')}"
+        if email.casefold() in recipients.casefold():
             path.unlink(missing_ok=True)
 
 
