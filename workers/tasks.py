@@ -13,6 +13,7 @@ from web.extensions import db
 from web.models import ApprenticeProfile, MentorProfile, User
 from web.services import (
     check_expiry,
+    contact_details,
     email_verification,
     guardians,
     invitations,
@@ -205,3 +206,20 @@ def check_background_check_expiry() -> int:
     reported = check_expiry.report_lapsed_checks(after_each=db.session.commit)
     db.session.commit()
     return reported
+
+
+@shared_task(
+    name="workers.tasks.send_mentor_contact",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_mentor_contact(mentorship_id: int) -> bool:
+    """Once a mentor confirms, email the apprentice how to reach them (once)."""
+    mentorship = contact_details.mentor_contact_to_send(mentorship_id)
+    if mentorship is None:
+        return False
+    notifications.deliver(contact_details.mentor_contact_email(mentorship))
+    contact_details.mark_contact_sent(mentorship)
+    db.session.commit()
+    return True

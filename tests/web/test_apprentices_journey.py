@@ -71,7 +71,7 @@ def test_status_page_shows_the_mentor_once_published_and_contact_once_confirmed(
     assert "will confirm soon" in page
     assert mentor.user.email not in page
     assert "312-555-0100" not in page
-    assert "appear here once they confirm" in page
+    assert "once they confirm the match" in page
 
     mentorship.status = MentorshipStatus.ACTIVE
     db.session.commit()

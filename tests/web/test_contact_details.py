@@ -8,14 +8,17 @@ import io
 
 import pytest
 
-from tests.conftest import sign_in
+from tests.conftest import sign_in, submit
 from tests.factories import make_apprentice, make_mentor, make_round, publish_pair
+from tests.web import test_publishing
 from tests.web.api_tokens import bearer_for
+from web.database import send_task
 from web.extensions import db
 from web.models import MatchStatus, MentorshipStatus
 from web.services import notifications
 
 PHONE = "312-555-0199"
+smtp = test_publishing.smtp  # the fixture: a real SMTP server on localhost
 
 
 @pytest.fixture
@@ -70,7 +73,7 @@ def test_the_apprentices_email_names_the_mentor_without_contact(app, pair):
 
     assert mentor.user.name in body
     assert not mentor_shown(body, mentor)
-    assert "status page shows how to reach them" in body
+    assert "Once they confirm, we email you how to reach them" in body
 
 
 def test_partner_api_page_and_export_give_the_mentor_email_only_once_confirmed(
@@ -135,3 +138,23 @@ def test_the_mentors_email_lists_apprentices_without_their_addresses(app, pair):
     body = note.message.get_content()
 
     assert apprentice.user.name in body and apprentice.user.email not in body
+
+
+def test_the_mentors_confirmation_emails_the_apprentice_how_to_reach_them_once(
+    client, program, smtp
+):
+    apprentice = make_apprentice(program, is_minor=True, guardian_email="gloria@family.example.org")
+    mentor = make_mentor(phone=PHONE)
+    match = make_round(program.cohort, [(apprentice, mentor, MatchStatus.APPROVED)]).matches[0]
+    mentorship = publish_pair(match, MentorshipStatus.AWAITING_MENTOR)
+    db.session.commit()
+    sign_in(client, mentor.user)
+
+    submit(client, f"/mentor/mentorships/{mentorship.id}/confirm", {}, form_url="/mentor/")
+
+    [email] = smtp.to(apprentice.user.email)
+    assert email["Cc"] == "gloria@family.example.org"
+    body = email.get_payload(decode=True).decode()
+    assert mentor.user.email in body and PHONE in body
+    assert send_task("workers.tasks.send_mentor_contact", mentorship.id).get() is False
+    assert len(smtp.to(apprentice.user.email)) == 1

@@ -235,7 +235,8 @@ def _to_apprentice(mentorship: Mentorship) -> Notification:
         "",
         f"Why you were paired: {mentorship.match.reason}" if mentorship.match.reason else "",
         "Your mentor will confirm in the next few days and then get in touch to plan",
-        "your first meeting. Once they confirm, your status page shows how to reach them:",
+        "your first meeting. Once they confirm, we email you how to reach them, and your",
+        "status page shows it too:",
         absolute_url("apprentices.status"),
     ]
     subject = f"Your Pathways mentor: {mentor.user.name}"
