@@ -275,3 +275,16 @@ def test_a_withdrawing_minor_leaves_no_birth_date_or_guardian_behind(app, client
     db.session.expire_all()
     assert (minor.date_of_birth, minor.guardian_name, minor.guardian_email) == (None, "", "")
     assert not any(GUARDIAN["guardian_email"] in p.read_text() for p in outbox.glob("*.eml"))
+
+
+def test_a_minor_registered_before_dates_of_birth_is_asked_for_a_guardian(client, program):
+    minor = make_apprentice(program, is_minor=True)  # as the migration leaves earlier minors
+    db.session.commit()
+    sign_in(client, minor.user)
+
+    page = client.get("/apprentice/status").get_data(as_text=True)
+
+    assert "we need your parent or guardian's name and email address" in page
+    assert "Send the consent email again" not in page
+    profile_page = client.get("/apprentice/profile").get_data(as_text=True)
+    assert 'name="date_of_birth"' in profile_page and 'name="guardian_email"' in profile_page
