@@ -40,6 +40,11 @@ def the_profile() -> ApprenticeProfile:
     return db.session.scalar(select(ApprenticeProfile))
 
 
+def consent_requests(smtp, address: str) -> list:
+    """The consent emails `address` received (a guardian also gets copies of other emails)."""
+    return [m for m in smtp.to(address) if m["Subject"].startswith("Your consent for")]
+
+
 def consent_path(message) -> str:
     match = CONSENT_LINK.search(message.get_payload(decode=True).decode())
     assert match, "the email has no consent link"
@@ -56,7 +61,8 @@ def test_minor_is_derived_from_the_date_of_birth_at_the_cohort_start(client, pro
     profile = the_profile()
     # 17 today (November 2026) but 18 when the cohort starts: not a minor, no guardian asked.
     assert profile.date_of_birth == date(2009, 1, 15) and profile.is_minor is False
-    assert smtp.messages == []
+    # Only the address verification goes out, to Maya alone.
+    assert [rcpt for rcpt, _ in smtp.messages] == [["maya@students.example.org"]]
 
 
 def test_a_minor_must_name_a_guardian_and_keeps_what_was_typed(client, program):
@@ -107,7 +113,7 @@ def test_the_guardian_consents_through_a_single_use_link(client, app, program, s
     register(client, program, date_of_birth=MINOR_BIRTH, **GUARDIAN)
     profile = the_profile()
     assert profile.is_minor and profile.guardian_consent_at is None
-    [request] = smtp.to("gloria@family.example.org")
+    [request] = consent_requests(smtp, "gloria@family.example.org")
     assert request["Subject"] == "Your consent for Maya Lopez to join Pathways"
     path = consent_path(request)
 
@@ -132,7 +138,7 @@ def test_the_guardian_consents_through_a_single_use_link(client, app, program, s
 def test_a_changed_or_expired_or_altered_link_is_refused(client, app, program, smtp):
     register(client, program, date_of_birth=MINOR_BIRTH, **GUARDIAN)
     profile = the_profile()
-    path = consent_path(smtp.to("gloria@family.example.org")[0])
+    path = consent_path(consent_requests(smtp, "gloria@family.example.org")[0])
     token = path.rsplit("/", 1)[1]
 
     later = utcnow() + guardians.CONSENT_LIFETIME + timedelta(minutes=1)
@@ -159,7 +165,7 @@ def test_status_page_says_consent_is_awaited_and_resends_it(client, program, smt
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "We sent the request less than 10 minutes ago." in too_soon
-    assert len(smtp.to("gloria@family.example.org")) == 1
+    assert len(consent_requests(smtp, "gloria@family.example.org")) == 1
 
     profile.guardian_consent_requested_at = utcnow() - timedelta(minutes=11)
     db.session.commit()
@@ -169,7 +175,7 @@ def test_status_page_says_consent_is_awaited_and_resends_it(client, program, smt
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "We have emailed Gloria Lopez at gloria@family.example.org again." in resent
-    assert len(smtp.to("gloria@family.example.org")) == 2
+    assert len(consent_requests(smtp, "gloria@family.example.org")) == 2
     assert audited("guardian.consent_requested") == 2
 
 
@@ -185,7 +191,7 @@ def test_an_adult_sees_no_consent_notice_and_cannot_resend(client, program, smtp
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "consent is not needed or already given" in answer
-    assert smtp.messages == []
+    assert consent_requests(smtp, "maya@students.example.org") == []
 
 
 def test_changing_the_guardian_asks_the_new_one(client, program, smtp):
@@ -201,7 +207,7 @@ def test_changing_the_guardian_asks_the_new_one(client, program, smtp):
     db.session.expire_all()
     assert profile.guardian_email == "grandpa@family.example.org"
     assert profile.guardian_consent_at is None
-    assert len(smtp.to("grandpa@family.example.org")) == 1
+    assert len(consent_requests(smtp, "grandpa@family.example.org")) == 1
 
 
 def test_the_guardian_is_copied_on_the_pair_email(app, program, smtp):
@@ -288,3 +294,17 @@ def test_a_minor_registered_before_dates_of_birth_is_asked_for_a_guardian(client
     assert "Send the consent email again" not in page
     profile_page = client.get("/apprentice/profile").get_data(as_text=True)
     assert 'name="date_of_birth"' in profile_page and 'name="guardian_email"' in profile_page
+
+
+def test_the_guardian_hears_of_the_address_check_without_its_link(client, program, smtp):
+    register(client, program, date_of_birth=MINOR_BIRTH, **GUARDIAN)
+
+    [to_minor] = smtp.to("maya@students.example.org")
+    [copy] = [
+        m
+        for m in smtp.to("gloria@family.example.org")
+        if m not in consent_requests(smtp, "gloria@family.example.org")
+    ]
+    link = re.search(r"http://localhost/\S+", to_minor.get_payload(decode=True).decode())[0]
+    assert copy["Subject"] == f"Copy: {to_minor['Subject']}"
+    assert link not in copy.get_payload(decode=True).decode()
