@@ -155,10 +155,11 @@ def test_a_renewed_check_that_lapses_again_is_reported_again(world):
     assert len(outbox()) == 2
 
 
-def test_program_admin_recipients_are_the_active_coordinators(world):
+def test_program_admin_recipients_are_the_active_program_admins(world):
     _, program, _, _ = world
     make_user(Role.COORDINATOR, "off@city.example.gov", "Off").active = False
     make_user(Role.MENTOR, "m@city.example.gov", "Not Admin")
+    make_user(Role.COORDINATOR, "r@city.example.gov", "Reviewer", coordinator_role="reviewer")
     assert program_admins.program_admin_recipients() == [program.coordinator.email]
 
 
