@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from web.auth import bp as auth_bp
     from web.coordinator import bp as coordinator_bp
     from web.errors import register_error_handlers
+    from web.guardians import bp as guardians_bp
     from web.health import bp as health_bp
     from web.home import bp as home_bp
     from web.mentors import bp as mentors_bp
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(guardians_bp)
     app.register_blueprint(apprentices_bp, url_prefix="/apprentice")
     app.register_blueprint(mentors_bp, url_prefix="/mentor")
     app.register_blueprint(coordinator_bp, url_prefix="/coordinator")
@@ -98,9 +100,14 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Make the program's vocabulary available to every template."""
     from web import catalog
+    from web.services import contact_details
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(catalog=catalog)
+    app.jinja_env.globals.update(
+        catalog=catalog,
+        mentor_contact_shared=contact_details.mentor_contact_shared,
+        apprentice_contact_shared=contact_details.apprentice_contact_shared,
+    )
     app.jinja_env.filters.update(
         label=catalog.label,
         availability=catalog.format_availability,

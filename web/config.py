@@ -47,6 +47,9 @@ def settings_from_env(instance_path: Path) -> dict:
         # A form's CSRF token lasts as long as the browser's session, not one hour: a long
         # registration or import form filled in slowly must not be refused on sending.
         "WTF_CSRF_TIME_LIMIT": None,
+        # A confirmed background check is valid this many days; then the matcher treats the
+        # mentor as unchecked and the program admins are told.
+        "BACKGROUND_CHECK_VALID_DAYS": int(os.environ.get("BACKGROUND_CHECK_VALID_DAYS", "730")),
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from web.models import (
     User,
 )
 from web.models.base import utcnow
+from web.services import background_checks, minors
 from web.services.taxonomy import ensure_skills
 
 DEMO_PASSWORD = "pathways-demo-2026"
@@ -204,6 +205,9 @@ def _demo_mentor(rng: random.Random, name: str, index: int, skills: dict) -> tup
         "background_check_declared": check < 0.75,
         "background_checked": check < 0.6,
         "background_checked_at": utcnow() if check < 0.6 else None,
+        "background_check_expires_at": (
+            utcnow() + timedelta(days=background_checks.valid_days()) if check < 0.6 else None
+        ),
     }
     levels = [(skills[k].id, rng.randint(1, 3)) for k in sorted(offered)]
     return user, mentor, levels
@@ -225,7 +229,30 @@ def _demo_apprentice(rng, name, index, skills, partners, cohort) -> tuple:
         mode=rng.choice(["either", "either", "remote", "in_person"]),
         region=rng.choice(list(REGIONS)),
         languages=["english"] + (["spanish"] if rng.random() < 0.35 else []),
-        is_minor=minor,
-    )
+    ) | _birth_and_guardian(index, minor, cohort, name)
     levels = [(skills[k].id, rng.randint(1, 3)) for k in sorted(wanted)]
     return user, apprentice, levels
+
+
+def _birth_and_guardian(index: int, minor: bool, cohort: Cohort, name: str) -> dict:
+    """A date of birth that makes the apprentice a minor (or not) when the cohort starts.
+
+    Most minors' guardians have consented; one in ten is still waiting. A random generator of
+    its own keeps the rest of the demo the same as before dates of birth were asked.
+    """
+    ages = random.Random(index)
+    age = ages.randint(15, 17) if minor else ages.randint(18, 34)
+    born = cohort.starts_on - timedelta(days=365 * age + ages.randint(1, 360))
+    is_minor = minors.is_minor_on(born, cohort.starts_on)
+    first, _, last = name.partition(" ")
+    return {
+        "date_of_birth": born,
+        "is_minor": is_minor,
+        "guardian_name": f"{FIRST_NAMES[(index * 7) % len(FIRST_NAMES)]} {last}"
+        if is_minor
+        else "",
+        "guardian_email": (
+            f"guardian.{email_local_part(first)}.{index}@family.example.org" if is_minor else ""
+        ),
+        "guardian_consent_at": utcnow() if is_minor and index % 10 else None,
+    }

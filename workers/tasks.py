@@ -10,9 +10,12 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from web.errors_domain import DomainError
 from web.extensions import db
-from web.models import MentorProfile, User
+from web.models import ApprenticeProfile, MentorProfile, User
 from web.services import (
+    check_expiry,
+    contact_details,
     email_verification,
+    guardians,
     invitations,
     notifications,
     people_imports,
@@ -102,7 +105,10 @@ def send_invitations(user_ids: list[int], batch: str, import_id: int | None = No
     sent = 0
     try:
         for user in invitations.pending_invitations(user_ids, batch):
-            notifications.deliver(invitations.invitation_email(user))
+            message = invitations.invitation_email(user)
+            notifications.deliver(message)
+            if copy := guardians.copy_for_guardian(user, message):
+                notifications.deliver(copy)
             invitations.mark_invited(user, batch, import_id)
             sent += 1
             # Commit in groups: each commit expires every user loaded, which made one commit
@@ -129,7 +135,10 @@ def send_password_link(user_id: int) -> bool:
     user = db.session.get(User, user_id)
     if user is None or not user.active:
         return False
-    notifications.deliver(invitations.password_link_email(user))
+    message = invitations.password_link_email(user)
+    notifications.deliver(message)
+    if copy := guardians.copy_for_guardian(user, message):
+        notifications.deliver(copy)
     invitations.mark_link_sent(user)
     db.session.commit()
     return True
@@ -146,7 +155,10 @@ def send_verification_email(user_id: int) -> bool:
     user = db.session.get(User, user_id)
     if user is None or not user.active or user.email_verified:
         return False
-    notifications.deliver(email_verification.verification_email(user))
+    message = email_verification.verification_email(user)
+    notifications.deliver(message)
+    if copy := guardians.copy_for_guardian(user, message):
+        notifications.deliver(copy)
     email_verification.mark_sent(user)
     db.session.commit()
     return True
@@ -165,4 +177,49 @@ def send_vetting_decision(mentor_id: int) -> bool:
     if message is None:
         return False
     notifications.deliver(message)
+    return True
+
+
+@shared_task(
+    name="workers.tasks.send_guardian_consent_request",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_guardian_consent_request(apprentice_id: int) -> bool:
+    """Email a minor's guardian the link to confirm consent, if it is still needed."""
+    profile = db.session.get(ApprenticeProfile, apprentice_id)
+    if profile is None or profile.user is None or not guardians.needs_consent(profile):
+        return False
+    notifications.deliver(guardians.consent_request_email(profile))
+    return True
+
+
+@shared_task(
+    name="workers.tasks.check_background_check_expiry",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=60,
+    max_retries=5,
+)
+def check_background_check_expiry() -> int:
+    """Daily: tell the program admins once about each lapsed or withdrawn background check."""
+    reported = check_expiry.report_lapsed_checks(after_each=db.session.commit)
+    db.session.commit()
+    return reported
+
+
+@shared_task(
+    name="workers.tasks.send_mentor_contact",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_mentor_contact(mentorship_id: int) -> bool:
+    """Once a mentor confirms, email the apprentice how to reach them (once)."""
+    mentorship = contact_details.mentor_contact_to_send(mentorship_id)
+    if mentorship is None:
+        return False
+    notifications.deliver(contact_details.mentor_contact_email(mentorship))
+    contact_details.mark_contact_sent(mentorship)
+    db.session.commit()
     return True

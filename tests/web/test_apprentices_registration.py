@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -48,7 +49,7 @@ def apprentice_form(program, **changes) -> dict:
         "mode": "either",
         "region": "south",
         "languages": ["english", "spanish"],
-        "is_minor": "no",
+        "date_of_birth": "2001-03-14",
         "goals": "Build a website for my neighborhood group",
     }
     data.update(changes)
@@ -76,7 +77,9 @@ def test_registration_creates_profile_signs_in_and_shows_status(client, program)
     assert profile.availability == [[0, 1020, 1200], [2, 780, 1200], [5, 540, 720]]
     assert profile.languages == ["english", "spanish"]
     assert profile.region == "south"
+    assert profile.date_of_birth == date(2001, 3, 14)
     assert profile.is_minor is False
+    assert profile.guardian_email == ""
     assert profile.goals == "Build a website for my neighborhood group"
     assert db.session.scalar(select(AuditEvent.action)) == "apprentice.registered"
 
@@ -120,13 +123,14 @@ BAD_INPUT = [
         "cohort_id": (None, "Choose the cohort you are joining."),
         "availability": (None, "Tick at least one time you can meet."),
         "region": (None, "Choose a part of the city."),
-        "is_minor": (None, "Choose yes or no."),
+        "date_of_birth": (None, "Enter your date of birth."),
     },
     {
         "email": ("not-an-email", "Enter an email address like name@example.org."),
         "password": ("short", "Use at least 10 characters."),
         "confirm": ("something-else-entirely", "The two passwords are not the same."),
         "cohort_id": ("99999", "Not a valid choice."),
+        "date_of_birth": ("14/03/2001", "Enter your date of birth as year, month and day"),
     },
     {"confirm": (None, "Type the password again.")},
 ]
@@ -171,7 +175,7 @@ def test_typed_choices_stay_selected_after_an_error(client, program):
 
     assert is_checked(page, "availability", "0-evening")
     assert not is_checked(page, "availability", "1-evening")
-    assert is_checked(page, "is_minor", "no")
+    assert 'value="2001-03-14"' in page
     assert '<option value="3" selected>In depth</option>' in page
     assert f'<option selected value="{program.partner_a.id}">' in page
 

@@ -13,8 +13,8 @@ from web.extensions import db
 from web.models import ApprenticeProfile, AuditEvent, MentorProfile, User
 
 APPRENTICE_HEADER = (
-    "id,name,email,partner,pathways,skills,availability,mode,region,languages,minor,"
-    "exclude_mentors\n"
+    "id,name,email,partner,pathways,skills,availability,mode,region,languages,date_of_birth,"
+    "exclude_mentors,guardian_name,guardian_email\n"
 )
 MENTOR_HEADER = (
     "id,name,email,department,title,pathways,skills,capacity,availability,mode,region,"
@@ -23,9 +23,10 @@ MENTOR_HEADER = (
 APPRENTICES = APPRENTICE_HEADER + (
     "a1,Rosa Diaz,Rosa@Students.example.org,Lakeshore Community College,"
     '"software_development; Data and analytics","python:2; SQL and relational databases",'
-    "mon 17:00-20:00,remote,South Side,english; spanish,false,\n"
+    "mon 17:00-20:00,remote,South Side,english; spanish,2001-03-14,\n"
     "a2,Tom Lee,tom@students.example.org,westside technical high school,cybersecurity,"
-    "security:3,sat 09:00-12:00,either,far_south,english,true,\n"
+    "security:3,sat 09:00-12:00,either,far_south,english,2010-05-01,,"
+    "Lin Lee,lin.lee@family.example.org\n"
 )
 MENTORS = MENTOR_HEADER + (
     "m1,Maya Chen,maya@city.example.gov,Department of Innovation and Technology,IT Engineer,"
@@ -114,13 +115,13 @@ def test_reimport_updates_instead_of_duplicating(coordinator_client, program):
 def test_every_problem_is_listed_with_its_line_and_nothing_is_written(coordinator_client, program):
     bad = APPRENTICE_HEADER + (
         "a1,Rosa,rosa@students.example.org,Nowhere College,software_development,python,"
-        "mon 17:00-20:00,remote,,english,false,\n"
+        "mon 17:00-20:00,remote,,english,2001-03-14,\n"
         "a2,Tom,tom@students.example.org,Lakeshore Community College,astronomy,"
-        "python; basket weaving,mon 17:00-20:00,remote,Atlantis,klingon,false,\n"
+        "python; basket weaving,mon 17:00-20:00,remote,Atlantis,klingon,2001-03-14,\n"
         "a3,Ann,ROSA@students.example.org,Lakeshore Community College,gis,gis,"
-        "mon 17:00-20:00,remote,,english,false,\n"
+        "mon 17:00-20:00,remote,,english,2001-03-14,\n"
         "a4,Bo,not-an-email,Lakeshore Community College,gis,gis,mon 17:00-20:00,remote,,"
-        "english,false,\n"
+        "english,2001-03-14,\n"
     )
     response = upload(coordinator_client, bad, program=program)
     html = response.get_data(as_text=True)
@@ -142,7 +143,7 @@ def test_every_problem_is_listed_with_its_line_and_nothing_is_written(coordinato
 def test_format_errors_and_database_checks_are_listed_together(coordinator_client, program):
     bad = APPRENTICE_HEADER + (
         "a1,Rosa,rosa@students.example.org,Lakeshore Community College,astronomy,python,"
-        "mon 17:00-20:00,remote,,english,false,\n"
+        "mon 17:00-20:00,remote,,english,2001-03-14,\n"
         "a2,Tom,tom@students.example.org,Lakeshore Community College,gis,gis,"
         "someday,by pigeon,,english,perhaps,\n"
     )
@@ -159,7 +160,7 @@ def test_vocabulary_may_be_written_loosely(coordinator_client, program):
     loose = APPRENTICE_HEADER + (
         "a1,Rosa,rosa@students.example.org,Lakeshore Community College,"
         '"Data & Analytics; software-development",python,mon 17:00-20:00,remote,'
-        "south side,English,false,\n"
+        "south side,English,2001-03-14,\n"
     )
 
     html = upload(coordinator_client, loose, program=program).get_data(as_text=True)
@@ -178,7 +179,7 @@ def test_matcher_reader_problems_keep_their_line_numbers(coordinator_client, pro
     )
     html = upload(coordinator_client, bad, program=program).get_data(as_text=True)
     assert "Line 4</td>" in html
-    for column in ("availability", "mode", "minor"):
+    for column in ("availability", "mode", "date_of_birth"):
         assert f'<td data-label="Column">{column}</td>' in html
     assert people_count(ApprenticeProfile) == 0
 
@@ -207,10 +208,11 @@ def test_apprentices_need_a_cohort(coordinator_client, program):
 def test_exclusions_name_existing_mentors(coordinator_client, program):
     mentor = make_mentor()
     db.session.commit()
-    text = APPRENTICES.replace("false,\n", f"false,{mentor.user.email}; ghost@city.example.gov\n")
+    ghost = f"2001-03-14,{mentor.user.email}; ghost@city.example.gov\n"
+    text = APPRENTICES.replace("2001-03-14,\n", ghost)
     html = upload(coordinator_client, text, program=program).get_data(as_text=True)
     assert "no mentor with this email or number: ghost@city.example.gov" in html
-    fixed = APPRENTICES.replace("false,\n", f"false,{mentor.user.email}\n")
+    fixed = APPRENTICES.replace("2001-03-14,\n", f"2001-03-14,{mentor.user.email}\n")
     confirm(coordinator_client, upload(coordinator_client, fixed, program=program).text)
     rosa = db.session.scalar(select(User).where(User.email == "rosa@students.example.org"))
     assert rosa.apprentice_profile.exclude_mentor_ids == [mentor.id]
@@ -267,7 +269,7 @@ def test_only_coordinators_may_import(client, program):
 def test_two_thousand_rows_preview_without_a_query_per_row(coordinator_client, program):
     rows = [
         f"a{n},Person {n},person{n}@students.example.org,Lakeshore Community College,"
-        f"software_development,python:2; sql,mon 17:00-20:00,remote,south,english,false,\n"
+        f"software_development,python:2; sql,mon 17:00-20:00,remote,south,english,2001-03-14,\n"
         for n in range(2000)
     ]
     statements = []

@@ -157,7 +157,7 @@ def test_a_task_for_an_unknown_import_does_nothing(app, program):
 def test_writing_reports_progress_every_few_hundred_rows(app, program):
     rows = "".join(
         f"a{n},Person {n},person{n}@students.example.org,Lakeshore Community College,"
-        "software_development,python,mon 17:00-20:00,remote,,english,false,\n"
+        "software_development,python,mon 17:00-20:00,remote,,english,2001-03-14,\n"
         for n in range(450)
     )
     text = APPRENTICES.split("\n", 1)[0] + "\n" + rows

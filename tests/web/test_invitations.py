@@ -285,7 +285,15 @@ def test_an_import_invites_its_new_people_who_then_sign_in(app, client, program,
         "tom@students.example.org",
     ]
     [to_rosa] = smtp.to("rosa@students.example.org")
-    assert len(smtp.messages) == 2
+    # Tom is under 18: his guardian is asked for consent and told of his invitation.
+    assert len(smtp.messages) == 4
+    to_guardian = {m["Subject"]: m for m in smtp.to("lin.lee@family.example.org")}
+    assert set(to_guardian) == {
+        "Your consent for Tom Lee to join Pathways",
+        "Copy: Set your password for Pathways",
+    }
+    copy = to_guardian["Copy: Set your password for Pathways"].get_payload(decode=True).decode()
+    assert "Tom Lee" in copy and "/password/set/" not in copy, "the guardian gets no sign-in link"
     assert to_rosa["Subject"] == "Set your password for Pathways"
     body = to_rosa.get_payload(decode=True).decode()
     assert "Hello Rosa Diaz," in body and "works for 14 days" in body
@@ -320,7 +328,10 @@ def test_sending_again_reaches_only_those_still_without_a_password(app, client, 
         follow_redirects=True,
     )
     assert "Sending 1 invitation again." in response.get_data(as_text=True)
-    assert [rcpt for rcpt, _ in smtp.messages] == [["tom@students.example.org"]]
+    assert [rcpt for rcpt, _ in smtp.messages] == [
+        ["tom@students.example.org"],
+        ["lin.lee@family.example.org"],  # Tom's guardian's copy
+    ]
     # The newest link works, and so does the first one until a password is set.
     tom = browser(app)
     assert set_password(tom, link_in(smtp.messages[0][1])).status_code == 302
@@ -336,7 +347,7 @@ def test_sending_again_reaches_only_those_still_without_a_password(app, client, 
         follow_redirects=True,
     )
     assert "nobody to invite" in response.get_data(as_text=True)
-    assert len(smtp.messages) == 1
+    assert len(smtp.messages) == 2
     requested = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "invitations.requested")
     )

@@ -194,7 +194,11 @@ def _mentor_schema() -> dict:
             "name": text,
             "department": text,
             "job_title": text,
-            "email": text,
+            "email": {
+                "type": "string",
+                "nullable": True,
+                "description": "null until the mentor has confirmed the match",
+            },
             "mentorship_status": {"type": "string", "enum": [s.value for s in MentorshipStatus]},
         },
         nullable=True,

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from web import catalog
 from web.profile_fields import (
@@ -13,13 +22,32 @@ from web.profile_fields import (
     availability_field,
     languages_field,
     mode_field,
-    options,
     pathways_field,
     region_field,
     shared_values,
 )
+from web.services import minors
 
-MINOR_CHOICES = options([("yes", "Yes, I am under 18"), ("no", "No, I am 18 or older")])
+GUARDIAN_NEEDED = "You will be under 18 when the cohort starts, so we need {what}."
+
+
+class DateOfBirthField(DateField):
+    """A date of birth typed as year-month-day (the browser's date picker sends that)."""
+
+    def process_formdata(self, valuelist):
+        """Parse the date, with a message people can act on when it is not one."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(
+                "Enter your date of birth as year, month and day, like 2008-04-28."
+            ) from None
+
+
+def plausible_birth_date(form, field) -> None:
+    """A date of birth in the future, or of someone under 10 or over 100, is a typing slip."""
+    if field.data and (problem := minors.date_of_birth_problem(field.data)):
+        raise ValidationError(problem)
 
 
 class SchoolFields:
@@ -52,25 +80,91 @@ class ApprenticeProfileForm(FlaskForm):
     mode = mode_field()
     region = region_field()
     languages = languages_field("Which languages can you meet in?")
-    is_minor = RadioField(
-        "Are you under 18?", choices=MINOR_CHOICES, invalid_choice_message="Choose yes or no."
+    date_of_birth = DateOfBirthField(
+        "Date of birth",
+        validators=[InputRequired("Enter your date of birth."), plausible_birth_date],
+    )
+    guardian_name = StringField(
+        "Parent or guardian's full name",
+        validators=[Length(max=120, message="Keep the name under 120 characters.")],
+    )
+    guardian_email = EmailField(
+        "Parent or guardian's email address",
+        validators=[
+            Optional(),
+            Email("Enter an email address like name@example.org."),
+            Length(max=254),
+        ],
     )
     goals = TextAreaField(
         "What do you hope to get out of the program?",
         validators=[Optional(), Length(max=2000, message="Keep this under 2,000 characters.")],
     )
 
+    # The cohort's start (age is measured then) and the apprentice's own address; views set them.
+    cohort_starts_on: date | None = None
+    own_email: str = ""
+
     def details(self) -> dict:
         """The answers as profile column values."""
         return shared_values(self) | {
-            "is_minor": self.is_minor.data == "yes",
+            "date_of_birth": self.date_of_birth.data,
+            "guardian_name": (self.guardian_name.data or "").strip(),
+            "guardian_email": (self.guardian_email.data or "").strip().lower(),
             "goals": (self.goals.data or "").strip(),
         }
+
+    def validate(self, extra_validators=None) -> bool:
+        """Every field, then a minor's parent or guardian."""
+        valid = super().validate(extra_validators)
+        return self._guardian_named() and valid
+
+    def is_minor(self) -> bool:
+        """True if the date of birth given makes the apprentice under 18 at the cohort's start."""
+        day = minors.reference_day(None, self.age_measured_on())
+        return not self.date_of_birth.errors and minors.is_minor_on(self.date_of_birth.data, day)
+
+    def age_measured_on(self) -> date:
+        """The day age counts on: the cohort's start, or today."""
+        return self.cohort_starts_on or date.today()
+
+    def _guardian_named(self) -> bool:
+        if not self.is_minor():
+            return True
+        name, email = self.guardian_name, self.guardian_email
+        if not (name.data or "").strip():
+            name.errors.append(GUARDIAN_NEEDED.format(what="your parent or guardian's name"))
+        if not (email.data or "").strip():
+            email.errors.append(
+                GUARDIAN_NEEDED.format(what="your parent or guardian's email address")
+            )
+        elif not email.errors and email.data.strip().lower() == self._own_email():
+            email.errors.append(
+                "Enter your parent or guardian's own email address, not yours: they confirm "
+                "their consent from it."
+            )
+        return not (name.errors or email.errors)
+
+    def _own_email(self) -> str:
+        return (self.own_email or "").strip().lower()
 
 
 class ApprenticeRegistrationForm(AccountFields, SchoolFields, ApprenticeProfileForm):
     """A new apprentice: account, school and cohort, and the profile (in the page's order)."""
 
+    cohort_start_dates: dict[str, date | None] = {}
+
+    def age_measured_on(self) -> date:
+        """The start of the cohort chosen, or today if none is chosen yet."""
+        return self.cohort_start_dates.get(self.cohort_id.data or "") or date.today()
+
+    def _own_email(self) -> str:
+        return (self.email.data or "").strip().lower()
+
 
 class WithdrawForm(FlaskForm):
     """Confirmation that the apprentice wants to leave; only the CSRF token."""
+
+
+class ResendConsentForm(FlaskForm):
+    """Ask for the guardian's consent email again; only the CSRF token."""

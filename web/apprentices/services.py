@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from web.auth.services import create_user
@@ -16,7 +18,7 @@ from web.models import (
     Role,
 )
 from web.profile_fields import apply_details
-from web.services import audit, email_verification
+from web.services import audit, email_verification, guardians, minors
 
 EDITABLE = (ApprenticeStatus.REGISTERED, ApprenticeStatus.PROPOSED)
 STEPS = (
@@ -45,6 +47,12 @@ def partner_choices() -> list[tuple[int, str]]:
     return [(p.id, p.name) for p in partners]
 
 
+def cohort_start_dates() -> dict[str, date | None]:
+    """Open cohorts' start dates by id (as the form's select sends it), to measure age on."""
+    cohorts = db.session.scalars(select(Cohort).where(Cohort.registration_open))
+    return {str(c.id): c.starts_on for c in cohorts}
+
+
 def open_cohort_choices() -> list[tuple[int, str]]:
     """Cohorts taking registrations."""
     cohorts = db.session.scalars(
@@ -70,6 +78,7 @@ def register_apprentice(
     db.session.flush()
     audit.record(user, "apprentice.registered", profile)
     email_verification.request_verification(user)
+    guardians.request_if_needed(profile, user)
     return profile
 
 
@@ -79,6 +88,7 @@ def update_apprentice_profile(profile: ApprenticeProfile, details: dict) -> None
     _apply(profile, details)
     db.session.flush()
     audit.record(profile.user, "apprentice.profile_updated", profile)
+    guardians.request_if_needed(profile, profile.user)
 
 
 def ensure_editable(profile: ApprenticeProfile) -> None:
@@ -91,7 +101,13 @@ def ensure_editable(profile: ApprenticeProfile) -> None:
 
 
 def _apply(profile: ApprenticeProfile, details: dict) -> None:
-    apply_details(profile, details, lambda skill, level: ApprenticeSkill(skill=skill, level=level))
+    """Store the answers; "minor" follows from the date of birth, and only a minor's guardian
+    is kept."""
+    values = dict(details)
+    guardian = values.pop("guardian_name", ""), values.pop("guardian_email", "")
+    apply_details(profile, values, lambda skill, level: ApprenticeSkill(skill=skill, level=level))
+    minors.derive_minor(profile)
+    guardians.guardian_changed(profile, *(guardian if profile.is_minor else ("", "")))
 
 
 def step_index(profile: ApprenticeProfile) -> int:

@@ -8,14 +8,19 @@ from werkzeug.wrappers import Response
 
 from web.access import role_required
 from web.apprentices import bp, services
-from web.apprentices.forms import ApprenticeProfileForm, ApprenticeRegistrationForm, WithdrawForm
+from web.apprentices.forms import (
+    ApprenticeProfileForm,
+    ApprenticeRegistrationForm,
+    ResendConsentForm,
+    WithdrawForm,
+)
 from web.auth.services import EmailTaken
 from web.database import commits
 from web.errors_domain import DomainError
 from web.home.views import home_for
 from web.models import ApprenticeProfile, MentorshipStatus, Role
 from web.profile_fields import check_in_page, options, shared_form_data
-from web.services import mentorships
+from web.services import guardians, mentorships
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -30,6 +35,7 @@ def register() -> str | Response:
     # Without a cohort open and a partner to come from, nobody can register yet.
     cohorts = services.open_cohort_choices() if partners else []
     form.cohort_id.choices = options([("", "- Select -"), *cohorts])
+    form.cohort_start_dates = services.cohort_start_dates()
     if cohorts and form.validate_on_submit():
         try:
             profile = services.register_apprentice(
@@ -69,7 +75,30 @@ def status() -> str:
         mentorship=mentorship,
         editable=profile.status in services.EDITABLE,
         month_label=mentorships.month_label,
+        awaiting_consent=guardians.needs_consent(profile),
+        resend_form=ResendConsentForm(),
     )
+
+
+@bp.post("/consent/resend")
+@role_required(Role.APPRENTICE)
+@commits
+def resend_consent() -> Response:
+    """Email the parent or guardian the consent link again."""
+    profile = _my_profile()
+    if not ResendConsentForm().validate_on_submit():
+        flash("This form expired. Please try again.", "error")
+    else:
+        try:
+            guardians.request_consent(profile, current_user._get_current_object())
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(
+                f"We have emailed {profile.guardian_name} at {profile.guardian_email} again.",
+                "success",
+            )
+    return redirect(url_for("apprentices.status"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -84,6 +113,7 @@ def edit_profile() -> str | Response:
         flash(str(error), "error")
         return redirect(url_for("apprentices.status"))
     form = ApprenticeProfileForm(data=_form_data(profile))
+    form.cohort_starts_on, form.own_email = profile.cohort.starts_on, profile.user.email
     if form.validate_on_submit():
         services.update_apprentice_profile(profile, form.details())
         flash("Your profile is saved.", "success")
@@ -130,6 +160,8 @@ def _my_profile() -> ApprenticeProfile:
 
 def _form_data(profile: ApprenticeProfile) -> dict:
     return shared_form_data(profile) | {
-        "is_minor": "yes" if profile.is_minor else "no",
+        "date_of_birth": profile.date_of_birth,
+        "guardian_name": profile.guardian_name,
+        "guardian_email": profile.guardian_email,
         "goals": profile.goals,
     }

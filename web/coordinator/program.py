@@ -37,6 +37,16 @@ def publish_round(round_id: int):
         message += f" {result.already_published} were already published and are not sent again."
     if result.skipped_busy:
         message += f" {result.skipped_busy} apprentice(s) already have a running mentorship."
+    if result.held_for_a_minor:
+        message += (
+            f" {result.held_for_a_minor} pair(s) with an apprentice under 18 wait: the guardian "
+            "has not consented or the mentor's background check is not valid."
+        )
+    if result.skipped_rejected_later:
+        message += (
+            f" {result.skipped_rejected_later} pair(s) were rejected in a later round and are "
+            "never published."
+        )
     flash(message, "success")
     return redirect(url_for("coordinator.round_published", round_id=round_id))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
@@ -50,7 +50,14 @@ class ApprenticeProfile(db.Model):
     mode: Mapped[str] = mapped_column(String(20), default="either")
     region: Mapped[str] = mapped_column(String(40), default="")
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    date_of_birth: Mapped[date | None]
+    # Derived from date_of_birth at the cohort's start (web/services/minors.py), never ticked;
+    # stored because the matcher and its queries read it.
     is_minor: Mapped[bool] = mapped_column(default=False)
+    guardian_name: Mapped[str] = mapped_column(String(120), default="")
+    guardian_email: Mapped[str] = mapped_column(String(254), default="")
+    guardian_consent_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    guardian_consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     exclude_mentor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     goals: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=ApprenticeStatus.REGISTERED)
@@ -104,6 +111,13 @@ class MentorProfile(db.Model):
     background_checked: Mapped[bool] = mapped_column(default=False)
     background_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     background_checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A confirmed check is valid until it expires (BACKGROUND_CHECK_VALID_DAYS after it was
+    # confirmed); a lapse or a withdrawal is reported to the program admins once.
+    background_check_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    background_check_withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    background_check_lapse_reported_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True)
+    )
     phone: Mapped[str] = mapped_column(String(40), default="")
     accepting: Mapped[bool] = mapped_column(default=True)
     # Imported and demo mentors are approved; a self sign-up is pending until vetted.

@@ -42,7 +42,7 @@ def _values(row: ApprenticeRow) -> list[object]:
         ";".join(row.pathways),
         mentor.name if mentor else "",
         mentor.department if mentor else "",
-        mentor.email if mentor else "",
+        (mentor.email or "") if mentor else "",
     ]
 
 

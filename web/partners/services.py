@@ -15,6 +15,7 @@ from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import ApprenticeProfile, ApprenticeStatus, Cohort, Mentorship, MentorshipStatus
 from web.models.base import LARGEST_ID
+from web.services.contact_details import mentor_contact_shared
 
 STATUS_LABELS = {
     ApprenticeStatus.REGISTERED: "Registered",
@@ -37,7 +38,7 @@ class MentorContact:
     name: str
     department: str
     job_title: str
-    email: str
+    email: str | None  # None until the mentor has confirmed the match
     mentorship_status: str
 
 
@@ -176,6 +177,6 @@ def _mentor_contact(mentorship: Mentorship) -> MentorContact:
         name=mentor.user.name,
         department=mentor.department,
         job_title=mentor.job_title,
-        email=mentor.user.email,
+        email=mentor.user.email if mentor_contact_shared(mentorship) else None,
         mentorship_status=mentorship.status,
     )

@@ -36,7 +36,7 @@ from web.models import (
     Skill,
     User,
 )
-from web.services import audit, background_checks
+from web.services import audit, background_checks, guardians, intake_minors, minors
 
 APPRENTICES, MENTORS = "apprentices", "mentors"
 KINDS = {APPRENTICES: "Apprentices", MENTORS: "Mentors"}
@@ -110,24 +110,35 @@ def preview_import(kind: str, text: str, cohort: Cohort | None) -> ImportPreview
         raise DomainError("Choose the cohort the apprentices join.")
     if cohort is not None and cohort.archived:
         raise DomainError(f"The cohort {cohort.name} is archived: nobody can join it any more.")
+    extras = intake_minors.read_extra_columns(text) if kind == APPRENTICES else None
     try:
-        numbered = _READERS[kind](io.StringIO(text))
+        numbered = _READERS[kind](io.StringIO(_for_reader(text, extras)))
     except CsvProblems as error:
         preview.problems = _explain_wrong_kind(kind, text, error.problems)
         numbered = error.parsed  # still check the rows that were read, to list every problem
         if not numbered:
-            return preview
+            return _with_header_problems(preview, extras)
+    if extras and extras.problems:
+        return _with_header_problems(preview, extras)
     if not numbered:
         preview.problems = [CsvProblem(1, "", "the file has a header but no people")]
         return preview
     people = [person for _, person in numbered]
     known = _Known.load(kind, [p.email for p in people], any(_excludes(p) for p in people))
-    check = _ApprenticeCheck(known) if kind == APPRENTICES else _MentorCheck(known)
+    check = (
+        _ApprenticeCheck(known, extras, minors.reference_day(cohort))
+        if kind == APPRENTICES
+        else _MentorCheck(known)
+    )
     seen: dict[str, int] = {}
     for line, person in numbered:
         row = ImportRow(line=line, person=person, email=person.email.strip().lower())
         check.row(row, seen, preview.problems)
         preview.rows.append(row)
+    if extras:
+        read = {row.line for row in preview.rows}
+        starts_on = minors.reference_day(cohort)
+        preview.problems += intake_minors.problems_of_unread_rows(extras, read, starts_on)
     preview.problems.sort(key=lambda p: p.line)
     return preview
 
@@ -154,7 +165,7 @@ def apply_import(preview: ImportPreview, actor: User, progress: Progress | None 
     cohort = db.session.get(Cohort, preview.cohort_id) if preview.cohort_id else None
     write = _write_apprentice if preview.kind == APPRENTICES else _write_mentor
     total = len(preview.rows)
-    new_users = []
+    new_users, minors_written = [], []
     with db.session.no_autoflush:
         for done, row in enumerate(preview.rows):
             if progress and done % PROGRESS_EVERY == 0:
@@ -163,13 +174,26 @@ def apply_import(preview: ImportPreview, actor: User, progress: Progress | None 
             if user is None:
                 user = _new_user(row, _ROLES[preview.kind])
                 new_users.append(user)
-            write(user, row.values, cohort)
+            profile = write(user, row.values, cohort)
+            if row.values.get("minor"):
+                minors_written.append(profile)
     if progress:
         progress(1.0, f"Saving {total} {preview.kind}")
     db.session.flush()
+    for profile in minors_written:
+        guardians.request_if_needed(profile, actor)
     counts = {"created": preview.creates, "updated": preview.updates}
     audit.record(actor, f"{preview.kind}.imported", cohort or actor, kind=preview.kind, **counts)
     return Written(preview.creates, preview.updates, sorted(user.id for user in new_users))
+
+
+def _for_reader(text: str, extras: intake_minors.ExtraColumns | None) -> str:
+    return intake_minors.with_minor_column(text, extras) if extras else text
+
+
+def _with_header_problems(preview: ImportPreview, extras) -> ImportPreview:
+    preview.problems = intake_minors.with_header_problems(preview.problems, extras)
+    return preview
 
 
 def _explain_wrong_kind(kind: str, text: str, problems: list[CsvProblem]) -> list[CsvProblem]:
@@ -324,6 +348,16 @@ class _Check:
 class _ApprenticeCheck(_Check):
     role = Role.APPRENTICE
 
+    def __init__(self, known: _Known, extras: intake_minors.ExtraColumns, starts_on):
+        super().__init__(known)
+        self.extras, self.starts_on = extras, starts_on
+
+    def birth_and_guardian(self, person: Apprentice) -> dict:
+        cells = self.extras.by_line.get(self.line, {})
+        own = person.email.strip().lower()
+        has_minor = self.extras.has_minor_column
+        return intake_minors.check_row(cells, self.starts_on, has_minor, own, self.problem)
+
     def extra(self, person: Apprentice) -> dict:
         partner = self.known.partners.get(person.partner.strip().casefold())
         if not person.partner.strip():
@@ -342,7 +376,7 @@ class _ApprenticeCheck(_Check):
         if unknown:
             names = ", ".join(unknown)
             self.problem("exclude_mentors", f"no mentor with this email or number: {names}")
-        return {"partner": partner, "minor": person.minor, "exclude": excluded}
+        return {"partner": partner, "exclude": excluded} | self.birth_and_guardian(person)
 
 
 class _MentorCheck(_Check):
@@ -375,11 +409,13 @@ def _write_apprentice(user: User, values: dict, cohort: Cohort) -> None:
     profile = user.apprentice_profile or ApprenticeProfile(user=user)
     _shared_fields(profile, values)
     profile.partner, profile.cohort = values["partner"], cohort
-    profile.is_minor = values["minor"]
+    profile.date_of_birth, profile.is_minor = values["date_of_birth"], values["minor"]
+    guardians.guardian_changed(profile, *values["guardian"])
     kept = set(profile.exclude_mentor_ids or [])
     profile.exclude_mentor_ids = sorted(kept | set(values["exclude"]))
     profile.skills = [ApprenticeSkill(skill_id=s, level=n) for s, n in values["skills"].items()]
     db.session.add(profile)
+    return profile
 
 
 def _write_mentor(user: User, values: dict, cohort: Cohort | None) -> None:

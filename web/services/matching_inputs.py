@@ -7,11 +7,12 @@ one-to-one with the stored keys ("python"): pairs come out the same, and reasons
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 
 from matcher import Apprentice, MatchRules, Mentor
 from web.catalog import label, slots_from_json
 from web.models import ApprenticeProfile, MentorProfile, MentorVetting, User
+from web.services import background_checks
 
 
 def _counted_users():
@@ -32,6 +33,27 @@ def counted_mentors() -> ColumnElement[bool]:
     return (MentorProfile.vetting == MentorVetting.APPROVED) & MentorProfile.user_id.in_(
         _counted_users()
     )
+
+
+def may_be_matched() -> ColumnElement[bool]:
+    """SQL: the apprentice can go to the matcher; a minor only once their guardian consented."""
+    return or_(
+        ApprenticeProfile.is_minor.is_(False), ApprenticeProfile.guardian_consent_at.is_not(None)
+    )
+
+
+def kept_pairs_still_allowed(
+    keep: frozenset[tuple[str, str]],
+    apprentices: list[ApprenticeProfile],
+    mentors: list[MentorProfile],
+) -> frozenset[tuple[str, str]]:
+    """Pairs a round keeps, less those of a minor whose mentor's check no longer holds.
+
+    The matcher keeps a kept pair whatever its rules say, so the rule is applied here.
+    """
+    minors = {str(a.id) for a in apprentices if a.is_minor}
+    unchecked = {str(m.id) for m in mentors if not background_checks.is_valid(m)}
+    return frozenset(pair for pair in keep if not (pair[0] in minors and pair[1] in unchecked))
 
 
 def apprentice_input(profile: ApprenticeProfile) -> Apprentice:
@@ -72,7 +94,8 @@ def mentor_input(
         mode=profile.mode,
         region=label(profile.region),
         languages=_labels(profile.languages),
-        background_checked=profile.background_checked,
+        # A lapsed check counts as no check (web/services/background_checks.py).
+        background_checked=background_checks.is_valid(profile),
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from web.database import enqueue_after_commit
 from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import (
@@ -23,6 +24,7 @@ from web.models import (
 )
 from web.models.base import utcnow
 from web.services import audit, notifications
+from web.services.contact_details import MENTOR_CONTACT_TASK
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +87,8 @@ def _confirm(mentorship: Mentorship, mentor_user: User) -> None:
     mentorship.status = MentorshipStatus.ACTIVE
     mentorship.apprentice.status = ApprenticeStatus.ACTIVE
     audit.record(mentor_user, "mentorship.confirmed", mentorship)
+    # Only now may the apprentice learn how to reach the mentor (web/services/contact_details.py).
+    enqueue_after_commit(MENTOR_CONTACT_TASK, mentorship.id)
 
 
 def _decline(mentorship: Mentorship, mentor_user: User, reason: str) -> None:
@@ -177,7 +181,9 @@ def withdraw_apprentice(profile: ApprenticeProfile, user: User) -> None:
         raise DomainError("You have already withdrawn from the program.")
     _end_pairs(profile, user)
     mentorship_ids = select(Mentorship.id).where(Mentorship.apprentice_id == profile.id)
-    notifications.forget_address(user.email, list(db.session.scalars(mentorship_ids)))
+    ids = list(db.session.scalars(mentorship_ids))
+    for address in (user.email, profile.guardian_email):
+        notifications.forget_address(address, ids)
     _forget_profile(profile)
     _forget_check_in_notes(user)
     _anonymise_user(user)
@@ -220,6 +226,8 @@ def _forget_profile(profile: ApprenticeProfile) -> None:
     profile.region = ""
     profile.mode = "either"
     profile.is_minor = False
+    profile.date_of_birth = None
+    profile.guardian_name = profile.guardian_email = ""
     profile.skills = []
 
 

@@ -20,7 +20,7 @@ from web.models import (
     User,
 )
 from web.models.base import utcnow
-from web.services import audit
+from web.services import audit, check_expiry
 from web.services.publishing import LIVE
 
 LOW_RATING = 2
@@ -77,6 +77,8 @@ def flags_for(mentorship: Mentorship, now: datetime) -> list[str]:
         if latest.rating <= LOW_RATING:
             side = _SIDES.get(latest.author_role, latest.author_role)
             flags.append(f"Low rating: {latest.rating} of 5 from {side} ({latest.month})")
+    if safety := check_expiry.minor_safety_flag(mentorship, now):
+        flags.insert(0, safety)
     waited = (now - _aware(mentorship.published_at)).days
     if mentorship.status == MentorshipStatus.AWAITING_MENTOR and waited >= RESPONSE_DAYS:
         flags.append(f"Mentor has not responded for {waited} days")

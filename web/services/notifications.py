@@ -33,6 +33,7 @@ from web.models import (
 )
 from web.models.base import utcnow
 from web.services import audit
+from web.services.minors import guardian_cc
 from web.services.publishing import LIVE
 
 logger = logging.getLogger(__name__)
@@ -165,7 +166,8 @@ def forget_address(email: str, mentorship_ids: list[int]) -> None:
     for path in folder.glob("*.eml"):
         with path.open("rb") as handle:
             message = BytesParser(policy=policy.default).parse(handle, headersonly=True)
-        if email.casefold() in str(message.get("To", "")).casefold():
+        recipients = f"{message.get('To', '')} {message.get('Cc', '')}"
+        if email.casefold() in recipients.casefold():
             path.unlink(missing_ok=True)
 
 
@@ -206,10 +208,14 @@ def _group(mentorships: list[Mentorship], key) -> dict[int, list[Mentorship]]:
     return groups
 
 
-def compose(to: list[str], subject: str, lines: list[str]) -> EmailMessage:
-    """A plain-text email to `to`, its body the `lines`; `deliver` adds the sender."""
+def compose(
+    to: list[str], subject: str, lines: list[str], cc: list[str] | None = None
+) -> EmailMessage:
+    """A plain-text email to `to`, copied to `cc`, its body the `lines`; `deliver` adds From."""
     message = EmailMessage()
     message["To"] = ", ".join(to)
+    if cc:
+        message["Cc"] = ", ".join(cc)
     message["Subject"] = subject
     message.set_content("\n".join(lines) + "\n")
     return message
@@ -220,20 +226,21 @@ def _mentor_line(mentor: MentorProfile) -> str:
 
 
 def _to_apprentice(mentorship: Mentorship) -> Notification:
+    """The apprentice hears who their mentor is; how to reach them waits for the mentor's yes."""
     apprentice, mentor = mentorship.apprentice, mentorship.mentor
-    contact = mentor.user.email + (f", phone {mentor.phone}" if mentor.phone else "")
     lines = [
         f"Hello {apprentice.user.name},",
         "",
         f"Your Pathways mentor is {_mentor_line(mentor)}.",
-        f"Contact: {contact}",
         "",
         f"Why you were paired: {mentorship.match.reason}" if mentorship.match.reason else "",
         "Your mentor will confirm in the next few days and then get in touch to plan",
-        "your first meeting.",
+        "your first meeting. Once they confirm, we email you how to reach them, and your",
+        "status page shows it too:",
+        absolute_url("apprentices.status"),
     ]
     subject = f"Your Pathways mentor: {mentor.user.name}"
-    message = compose([apprentice.user.email], subject, lines)
+    message = compose([apprentice.user.email], subject, lines, cc=guardian_cc(apprentice))
     return Notification("apprentice", [mentorship], message)
 
 

@@ -21,7 +21,7 @@ from web.models import (
     User,
 )
 from web.models.base import utcnow
-from web.services import audit
+from web.services import audit, background_checks
 from web.services.cohorts import ensure_not_archived
 
 NOTIFY_TASK = "workers.tasks.send_round_notifications"
@@ -33,6 +33,10 @@ class NothingToPublish(DomainError):
     """The round has no approved pair."""
 
 
+class NotLatestRound(DomainError):
+    """A newer finished round of the cohort exists; only that one can be published."""
+
+
 @dataclass(frozen=True)
 class PublishResult:
     """What one publish did: new mentorships, and approved pairs already published."""
@@ -40,20 +44,27 @@ class PublishResult:
     created: int
     already_published: int
     skipped_busy: int
+    skipped_rejected_later: int = 0
+    held_for_a_minor: int = 0
 
 
 def publish_round(match_round: MatchRound, actor: User) -> PublishResult:
-    """Turn every approved pair without a mentorship into one; emails follow after commit."""
+    """Turn every approved pair without a mentorship into one; emails follow after commit.
+
+    Only the cohort's latest finished round can be published, and never a pair that a later
+    round of the cohort rejected; refusals are audited.
+    """
     ensure_not_archived(match_round.cohort, actor, "publish a round")
     if match_round.status != RoundStatus.SUCCEEDED:
         raise DomainError("Only a finished round can be published. Wait for it to succeed.")
+    _refuse_unless_latest(match_round, actor)
     approved = db.session.scalars(
         select(ProposedMatch)
         .where(
             ProposedMatch.round_id == match_round.id,
             ProposedMatch.status == MatchStatus.APPROVED,
         )
-        .options(selectinload(ProposedMatch.apprentice))
+        .options(selectinload(ProposedMatch.apprentice), selectinload(ProposedMatch.mentor))
     ).all()
     if not approved:
         raise NothingToPublish("Approve at least one pair before publishing this round.")
@@ -63,14 +74,20 @@ def publish_round(match_round: MatchRound, actor: User) -> PublishResult:
         )
     )
     busy = _apprentices_with_live_mentorship([m.apprentice_id for m in approved])
-    fresh = [m for m in approved if m.id not in published and m.apprentice_id not in busy]
+    rejected = rejected_later(match_round)
+    waiting = [m for m in approved if m.id not in published]
+    allowed = [m for m in waiting if (m.apprentice_id, m.mentor_id) not in rejected]
+    safe = [m for m in allowed if safe_for_a_minor(m)]
+    fresh = [m for m in safe if m.apprentice_id not in busy]
     for match in fresh:
         _create_mentorship(match)
     match_round.published_at = utcnow()
     result = PublishResult(
         created=len(fresh),
         already_published=len(published),
-        skipped_busy=len(approved) - len(fresh) - len(published),
+        skipped_busy=len(safe) - len(fresh),
+        skipped_rejected_later=len(waiting) - len(allowed),
+        held_for_a_minor=len(allowed) - len(safe),
     )
     db.session.flush()
     audit.record(actor, "round.published", match_round, **result.__dict__)
@@ -84,6 +101,52 @@ def send_waiting_emails(match_round: MatchRound, actor: User) -> None:
         raise DomainError("This round has not been published, so it has no emails to send.")
     audit.record(actor, "round.emails_requested", match_round)
     enqueue_after_commit(NOTIFY_TASK, match_round.id)
+
+
+def safe_for_a_minor(match: ProposedMatch) -> bool:
+    """False for a minor's pair while the guardian has not consented or the mentor's background
+    check does not hold (it may have lapsed since the round ran); such a pair waits."""
+    apprentice = match.apprentice
+    if not apprentice.is_minor:
+        return True
+    return apprentice.guardian_consent_at is not None and background_checks.is_valid(match.mentor)
+
+
+def latest_finished_round(cohort_id: int) -> MatchRound | None:
+    """The cohort's most recent round that finished with proposals, the only publishable one."""
+    return db.session.scalar(
+        select(MatchRound)
+        .where(MatchRound.cohort_id == cohort_id, MatchRound.status == RoundStatus.SUCCEEDED)
+        .order_by(MatchRound.id.desc())
+        .limit(1)
+    )
+
+
+def rejected_later(match_round: MatchRound) -> set[tuple[int, int]]:
+    """(apprentice id, mentor id) pairs that a later round of the same cohort rejected."""
+    later_rounds = select(MatchRound.id).where(
+        MatchRound.cohort_id == match_round.cohort_id, MatchRound.id > match_round.id
+    )
+    rows = db.session.execute(
+        select(ProposedMatch.apprentice_id, ProposedMatch.mentor_id).where(
+            ProposedMatch.round_id.in_(later_rounds),
+            ProposedMatch.status == MatchStatus.REJECTED,
+        )
+    )
+    return {(apprentice_id, mentor_id) for apprentice_id, mentor_id in rows}
+
+
+def _refuse_unless_latest(match_round: MatchRound, actor: User) -> None:
+    latest = latest_finished_round(match_round.cohort_id)
+    if latest is None or latest.id == match_round.id:
+        return
+    reason = f"round {latest.id} of the cohort is newer"
+    audit.record(actor, "round.publish_refused", match_round, reason=reason, latest=latest.id)
+    db.session.flush()
+    raise NotLatestRound(
+        f"Round {match_round.id} cannot be published: round {latest.id} of this cohort is "
+        f"newer and its decisions replace this round's. Publish round {latest.id} instead."
+    )
 
 
 def _apprentices_with_live_mentorship(apprentice_ids: list[int]) -> set[int]:

@@ -24,10 +24,12 @@ from web.models import (
     User,
 )
 from web.services import audit_subjects
+from web.services.guardians import needs_consent
 from web.services.matching_inputs import (
     apprentice_input,
     counted_apprentices,
     counted_mentors,
+    may_be_matched,
     mentor_input,
     rules_from_parameters,
 )
@@ -59,6 +61,7 @@ class CohortSummary:
     mentors: int
     places: int
     places_taken: int
+    awaiting_consent: int = 0
 
     @property
     def places_free(self) -> int:
@@ -77,6 +80,7 @@ def cohort_summary(cohort: Cohort) -> CohortSummary:
         by_status=Counter(a.status for a in apprentices),
         by_partner=Counter(a.partner.name for a in apprentices),
         matchable=_matchable_count(cohort),
+        awaiting_consent=sum(a.status in MATCHABLE and needs_consent(a) for a in apprentices),
         mentors=len(mentors),
         places=sum(m.capacity for m in mentors),
         places_taken=sum(min(taken.get(m.id, 0), m.capacity) for m in mentors),
@@ -90,6 +94,7 @@ def _matchable_count(cohort: Cohort) -> int:
             ApprenticeProfile.cohort_id == cohort.id,
             ApprenticeProfile.status.in_(MATCHABLE),
             counted_apprentices(),
+            may_be_matched(),
         )
     )
 
@@ -101,6 +106,7 @@ def cohort_readiness(cohort: Cohort, parameters: dict) -> dict:
             ApprenticeProfile.cohort_id == cohort.id,
             ApprenticeProfile.status.in_(MATCHABLE),
             counted_apprentices(),
+            may_be_matched(),
         )
     ).all()
     mentors = db.session.scalars(

@@ -34,6 +34,8 @@ from web.services.matching_inputs import (
     apprentice_input,
     counted_apprentices,
     counted_mentors,
+    kept_pairs_still_allowed,
+    may_be_matched,
     mentor_input,
     rules_from_parameters,
 )
@@ -189,6 +191,7 @@ def _propose_for(match_round: MatchRound) -> MatchResult:
             ApprenticeProfile.status.in_(IN_ROUND),
             ApprenticeProfile.id.not_in(published),
             counted_apprentices(),
+            may_be_matched(),
         )
         .order_by(ApprenticeProfile.id)
     ).all()
@@ -201,6 +204,8 @@ def _propose_for(match_round: MatchRound) -> MatchResult:
         .where(counted_mentors())
         .order_by(MentorProfile.id)
     ).all()
+    keep = kept_pairs_still_allowed(keep, apprentices, mentors)
+    kept_with = Counter(int(mentor_id) for _, mentor_id in keep)
     taken = places_taken()
     rules = rules_from_parameters(match_round.parameters, keep, never)
 
