@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Regexp
 
 from web.coordinator.forms import cohort_select
 from web.services.intake import APPRENTICES, KINDS
@@ -52,18 +52,6 @@ class ConfirmImportForm(FlaskForm):
 def cohort_choices(cohorts, first: str) -> list[SelectChoice]:
     """Cohorts as select options, after a first option (value 0) such as "All cohorts"."""
     return [SelectChoice(0, first), *(SelectChoice(c.id, c.name) for c in cohorts)]
-
-
-class EndMentorshipForm(FlaskForm):
-    """End a running mentorship, with the reason."""
-
-    reason = TextAreaField(
-        "Why does this mentorship end?",
-        validators=[
-            DataRequired("Say why the mentorship ends; the reason is kept in the audit log."),
-            Length(max=2000, message="Keep the reason under 2,000 characters."),
-        ],
-    )
 
 
 class SendEmailsForm(FlaskForm):

@@ -1,0 +1,113 @@
+"""Removing a person's name and address from every stored explanation, reason and report.
+
+Rounds store plain-language reasons that name people ("Maya Chen's places went to Rosa
+Diaz (0.91)"), and coordinators, mentors and apprentices write free text that may name
+them too. When a person leaves, each such text is found with one query per column and the
+name rewritten, e.g. to "a withdrawn apprentice"; numbers, codes and ids stay, so the
+rounds' statistics and decisions still read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Text, cast, or_, select
+
+from web.extensions import db
+from web.models import (
+    AuditEvent,
+    CheckIn,
+    MatchRound,
+    Mentorship,
+    PeopleImport,
+    ProposedMatch,
+    UnmatchedApprentice,
+)
+
+logger = logging.getLogger(__name__)
+
+# Every column that keeps text about people: (model, text columns, JSON columns).
+STORED_TEXT = (
+    (ProposedMatch, ("reason", "decision_reason"), ("facts",)),
+    (UnmatchedApprentice, ("reason",), ("details",)),
+    (MatchRound, ("error", "progress_message"), ("report",)),
+    (Mentorship, ("end_reason",), ()),
+    (CheckIn, ("note",), ()),
+    (AuditEvent, ("reason",), ("details",)),
+    (PeopleImport, ("error",), ("unconfirmed_rows",)),
+)
+SHORTEST_WORD = 3  # shorter "names" (initials) would rewrite unrelated words
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """The words that identify one person, and what stored text says instead."""
+
+    words: tuple[str, ...]
+    instead: str
+
+    @classmethod
+    def of(cls, words: Iterable[str], instead: str) -> Replacement:
+        """Longest first, so a full name is replaced before any part of it would be."""
+        kept = {w.strip() for w in words if w and len(w.strip()) >= SHORTEST_WORD}
+        return cls(tuple(sorted(kept, key=len, reverse=True)), instead)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The words as whole words, in any case."""
+        alternatives = "|".join(re.escape(word) for word in self.words)
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def scrub(replacement: Replacement) -> int:
+    """Rewrite every stored text that names the person; return how many rows changed."""
+    if not replacement.words:
+        return 0
+    pattern = replacement.pattern
+    changed = 0
+    for model, text_columns, json_columns in STORED_TEXT:
+        for row in db.session.scalars(_naming(model, text_columns, json_columns, replacement)):
+            changed += _rewrite(row, text_columns, json_columns, pattern, replacement.instead)
+    db.session.flush()
+    logger.info("removed a name from %d stored texts", changed)
+    return changed
+
+
+def _naming(model, text_columns, json_columns, replacement: Replacement):
+    """Rows whose text or JSON may contain one of the words (checked exactly afterwards)."""
+    tests = []
+    for word in replacement.words:
+        tests += [getattr(model, c).icontains(word, autoescape=True) for c in text_columns]
+        # JSON is stored with non-ASCII letters escaped ("D\u00edaz"); look for both forms.
+        forms = {word, json.dumps(word)[1:-1]}
+        for column in json_columns:
+            as_text = cast(getattr(model, column), Text)
+            tests += [as_text.icontains(form, autoescape=True) for form in forms]
+    return select(model).where(or_(*tests))
+
+
+def _rewrite(row, text_columns, json_columns, pattern: re.Pattern[str], instead: str) -> int:
+    before = {c: getattr(row, c) for c in (*text_columns, *json_columns)}
+    for column in text_columns:
+        if before[column]:
+            setattr(row, column, pattern.sub(instead, before[column]))
+    for column in json_columns:
+        if before[column] is not None:
+            # A new object, so the change is seen and written.
+            setattr(row, column, rewrite_json(before[column], pattern, instead))
+    return int(any(getattr(row, c) != before[c] for c in before))
+
+
+def rewrite_json(value, pattern: re.Pattern[str], instead: str):
+    """`value` with the words replaced in every string it holds (keys stay)."""
+    if isinstance(value, str):
+        return pattern.sub(instead, value)
+    if isinstance(value, dict):
+        return {key: rewrite_json(item, pattern, instead) for key, item in value.items()}
+    if isinstance(value, list):
+        return [rewrite_json(item, pattern, instead) for item in value]
+    return value
