@@ -105,11 +105,13 @@ def erase_mentor(profile: MentorProfile, actor: User) -> None:
     if user.erased_at is not None:
         raise ErasureRefused("This mentor's data is already erased.")
     if live := live_mentorships_of(profile):
-        raise ErasureRefused(
+        message = (
             f"{user.name} mentors {live} apprentice{'s' if live != 1 else ''} now. End "
             f"{'those mentorships' if live != 1 else 'that mentorship'} first, from the "
             "running mentorships page."
         )
+        audit.record(actor, "mentor.erasure_refused", profile, reason=message, live=live)
+        raise ErasureRefused(message)
     for match in _reject_open_pairs(ProposedMatch.mentor_id == profile.id, actor, MENTOR_ERASED):
         if match.apprentice.status in _WAITING_FOR_PUBLICATION:
             match.apprentice.status = ApprenticeStatus.REGISTERED  # matched again next round

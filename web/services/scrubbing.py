@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Text, cast, or_, select
+from sqlalchemy import Text, cast, func, or_, select
 
 from web.extensions import db
 from web.models import (
@@ -81,13 +81,32 @@ def _naming(model, text_columns, json_columns, replacement: Replacement):
     """Rows whose text or JSON may contain one of the words (checked exactly afterwards)."""
     tests = []
     for word in replacement.words:
-        tests += [getattr(model, c).icontains(word, autoescape=True) for c in text_columns]
-        # JSON is stored with non-ASCII letters escaped ("D\u00edaz"); look for both forms.
-        forms = {word, json.dumps(word)[1:-1]}
-        for column in json_columns:
-            as_text = cast(getattr(model, column), Text)
-            tests += [as_text.icontains(form, autoescape=True) for form in forms]
+        as_text, as_json = like_pattern(word), like_pattern(word, in_json=True)
+        tests += [func.lower(getattr(model, c)).like(as_text, escape="/") for c in text_columns]
+        tests += [
+            func.lower(cast(getattr(model, c), Text)).like(as_json, escape="/")
+            for c in json_columns
+        ]
     return select(model).where(or_(*tests))
+
+
+def like_pattern(word: str, in_json: bool = False) -> str:
+    """A LIKE pattern for `word` in lower case, any letter beyond ASCII matched by a wildcard.
+
+    SQLite lowers ASCII letters only, and JSON is stored with such letters escaped
+    ("D\\u00edaz", whose hex differs from the capital's), so each one matches any character,
+    or any escape; the exact, case-blind match is made in Python.
+    """
+    parts = []
+    for char in word.lower():
+        if char.isascii():
+            literal = json.dumps(char)[1:-1] if in_json else char
+            parts.append(re.sub(r"([%_/])", r"/\1", literal))
+        elif in_json:
+            parts.append("\\u____" * (2 if ord(char) > 0xFFFF else 1))
+        else:
+            parts.append("_")
+    return f"%{''.join(parts)}%"
 
 
 def _rewrite(row, text_columns, json_columns, pattern: re.Pattern[str], instead: str) -> int:
