@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import BooleanField, HiddenField, RadioField
+from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Regexp
 
@@ -44,9 +44,14 @@ class ImportForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
-    """Import a previewed file, named by the random id it was kept under."""
+    """Import a previewed file, named by the random id it was kept under.
+
+    `confirm` lists the emails of the rows (people in a pair) whose changes were ticked;
+    only those the preview asked about count, so no choices are checked here.
+    """
 
     upload_id = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
+    confirm = SelectMultipleField(choices=[], validate_choice=False)
 
 
 def cohort_choices(cohorts, first: str) -> list[SelectChoice]:
