@@ -79,11 +79,14 @@ def withdraw_apprentice(profile: ApprenticeProfile, actor: User) -> None:
     db.session.flush()
 
 
-def erase_apprentice_data(profile: ApprenticeProfile) -> None:
-    """Forget who the apprentice is; keep partner, cohort, pathways and status for reports."""
+def erase_apprentice_data(profile: ApprenticeProfile, *, scrub_now: bool = True) -> Identity | None:
+    """Forget who the apprentice is; keep partner, cohort, pathways and status for reports.
+
+    Returns who they were; with `scrub_now` False the caller scrubs their name (with others').
+    """
     user = profile.user
     if user is None:
-        return
+        return None
     identity = Identity.of(user)
     mentorship_ids = select(Mentorship.id).where(Mentorship.apprentice_id == profile.id)
     notifications.forget_address(identity.email, list(db.session.scalars(mentorship_ids)))
@@ -96,7 +99,8 @@ def erase_apprentice_data(profile: ApprenticeProfile) -> None:
     profile.mode = "either"
     profile.is_minor = False
     profile.skills = []
-    forget_person(user, identity)
+    forget_person(user, identity, scrub_now=scrub_now)
+    return identity
 
 
 def erase_mentor(profile: MentorProfile, actor: User) -> None:
@@ -154,7 +158,7 @@ def live_mentorships_of(profile: MentorProfile) -> int:
     )
 
 
-def forget_person(user: User, identity: Identity) -> None:
+def forget_person(user: User, identity: Identity, *, scrub_now: bool = True) -> None:
     """Anonymise the account (the audit log points at it) and scrub the name everywhere."""
     role = Role(user.role)
     for check_in in db.session.scalars(select(CheckIn).where(CheckIn.author_id == user.id)):
@@ -165,7 +169,8 @@ def forget_person(user: User, identity: Identity) -> None:
     user.active = False
     user.erased_at = utcnow()
     db.session.flush()
-    scrub(Replacement.of([identity.name, identity.email], INSTEAD[role]))
+    if scrub_now:
+        scrub(Replacement.of([identity.name, identity.email], INSTEAD[role]))
 
 
 def _end_apprentice_pairs(profile: ApprenticeProfile, actor: User) -> None:
