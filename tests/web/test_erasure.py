@@ -22,6 +22,7 @@ from web.models import (
     User,
 )
 from web.services import rounds
+from web.services.scrubbing import Replacement, scrub
 
 NAMES = ["Rosa Díaz-Ortiz", "Tomás Lee", "Ann Kowalski"]
 MAYA = "Maya Chén"
@@ -202,3 +203,15 @@ def test_only_coordinators_erase_others(any_app):  # noqa: F811
     assert submit(client, url, {}, form_url="/partner/tokens").status_code == 403
     db.session.expire_all()
     assert db.session.get(MentorProfile, mentor.id).user.erased_at is None
+
+
+def test_many_names_are_scrubbed_in_one_go(any_app):  # noqa: F811
+    names = [f"Person Number{n:03d}" for n in range(300)]
+    db.session.add(
+        AuditEvent(action="note", subject_type="X", subject_id=1, reason=" and ".join(names))
+    )
+    db.session.commit()
+    assert scrub(Replacement.of(names, "someone")) == 1
+    db.session.commit()
+    reason = db.session.scalar(select(AuditEvent.reason))
+    assert reason == " and ".join(["someone"] * 300)

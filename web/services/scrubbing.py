@@ -41,6 +41,8 @@ STORED_TEXT = (
     (PeopleImport, ("error",), ("unconfirmed_rows",)),
 )
 SHORTEST_WORD = 3  # shorter "names" (initials) would rewrite unrelated words
+# Words looked for per query: SQLite refuses a WHERE clause of thousands of ORs.
+WORDS_PER_QUERY = 25
 
 
 @dataclass(frozen=True)
@@ -69,18 +71,20 @@ def scrub(replacement: Replacement) -> int:
         return 0
     pattern = replacement.pattern
     changed = 0
-    for model, text_columns, json_columns in STORED_TEXT:
-        for row in db.session.scalars(_naming(model, text_columns, json_columns, replacement)):
-            changed += _rewrite(row, text_columns, json_columns, pattern, replacement.instead)
-    db.session.flush()
+    for start in range(0, len(replacement.words), WORDS_PER_QUERY):
+        words = replacement.words[start : start + WORDS_PER_QUERY]
+        for model, text_columns, json_columns in STORED_TEXT:
+            for row in db.session.scalars(_naming(model, text_columns, json_columns, words)):
+                changed += _rewrite(row, text_columns, json_columns, pattern, replacement.instead)
+        db.session.flush()
     logger.info("removed a name from %d stored texts", changed)
     return changed
 
 
-def _naming(model, text_columns, json_columns, replacement: Replacement):
+def _naming(model, text_columns, json_columns, words: tuple[str, ...]):
     """Rows whose text or JSON may contain one of the words (checked exactly afterwards)."""
     tests = []
-    for word in replacement.words:
+    for word in words:
         as_text, as_json = like_pattern(word), like_pattern(word, in_json=True)
         tests += [func.lower(getattr(model, c)).like(as_text, escape="/") for c in text_columns]
         tests += [
