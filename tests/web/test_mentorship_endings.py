@@ -156,3 +156,18 @@ def test_the_mentors_own_decline_is_recorded_as_declined(any_app, pair):  # noqa
     assert (declined.status, declined.end_outcome) == (MentorshipStatus.DECLINED, "declined")
     profile = db.session.get(ApprenticeProfile, declined.apprentice_id)
     assert profile.status == ApprenticeStatus.REGISTERED
+
+
+def test_ending_an_ended_mentorship_is_refused_and_audited(ending):
+    client, _program, mentorship = ending
+    end(client, mentorship, outcome="completed")
+    url = f"/coordinator/mentorships/{mentorship.id}/end"
+    form = {"outcome": "ended_early", "reason": "Again?"}
+    page = submit(client, url, form, form_url="/coordinator/import")  # as from an old tab
+    assert "This mentorship was already ended on" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Mentorship, mentorship.id).end_outcome == "completed"
+    refused = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "mentorship.end_refused")
+    )
+    assert refused.subject_id == mentorship.id and "already ended" in refused.reason

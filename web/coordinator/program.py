@@ -115,7 +115,8 @@ def end_mentorship(mentorship_id: int):
     form = EndMentorshipForm()
     live = mentorship.status in publishing.LIVE
     if not live and form.is_submitted():
-        flash(mentorship_rules.ended_message(mentorship), "error")
+        message = mentorship_rules.ended_message(mentorship)
+        flash(mentorship_rules.refuse_ending(mentorship, current_user, message), "error")
         return redirect(url_for("coordinator.mentorships"))
     if live and form.validate_on_submit():
         outcome = MentorshipOutcome(form.outcome.data)

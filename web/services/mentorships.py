@@ -189,7 +189,8 @@ def end_mentorship(
 ) -> None:
     """Record why a live mentorship stops; the apprentice is matched again only if asked."""
     reason = reason.strip()
-    _check_ending(mentorship, outcome, reason, back_to_pool)
+    if refused := _check_ending(mentorship, outcome, reason, back_to_pool):
+        raise EndingRefused(refuse_ending(mentorship, actor, refused))
     mentorship.status = (
         MentorshipStatus.DECLINED
         if outcome == MentorshipOutcome.DECLINED
@@ -218,18 +219,26 @@ def end_mentorship(
 
 def _check_ending(
     mentorship: Mentorship, outcome: MentorshipOutcome, reason: str, back_to_pool: bool
-) -> None:
+) -> str | None:
     if mentorship.status not in LIVE:
-        raise EndingRefused(ended_message(mentorship))
+        return ended_message(mentorship)
     if outcome not in OUTCOMES:
-        raise EndingRefused("Choose how the mentorship ends.")
+        return "Choose how the mentorship ends."
     if outcome == MentorshipOutcome.ENDED_EARLY and not reason:
-        raise EndingRefused("Say why the mentorship ended early.")
+        return "Say why the mentorship ended early."
     if outcome == MentorshipOutcome.COMPLETED and back_to_pool:
-        raise EndingRefused(
+        return (
             "A completed apprentice is not matched again. Choose “Ended early” to match them "
             "with another mentor."
         )
+    return None
+
+
+def refuse_ending(mentorship: Mentorship, actor: User, message: str) -> str:
+    """Record in the audit log that ending the mentorship was refused, and say why."""
+    audit.record(actor, "mentorship.end_refused", mentorship, reason=message)
+    db.session.flush()
+    return message
 
 
 def _apprentice_after(
