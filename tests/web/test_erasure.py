@@ -21,7 +21,7 @@ from web.models import (
     UnmatchedApprentice,
     User,
 )
-from web.services import rounds
+from web.services import erasure, rounds
 from web.services.scrubbing import Replacement, scrub
 
 NAMES = ["Rosa Díaz-Ortiz", "Tomás Lee", "Ann Kowalski"]
@@ -94,6 +94,9 @@ def test_withdrawal_removes_the_name_from_other_apprentices_unmatched_reasons(
     assert {t["apprentice_id"] for t in taken} == {str(winner.id)}, "ids and scores stay"
     assert db.session.get(CheckIn, other).note == "Met a withdrawn apprentice at the library"
     assert db.session.get(MatchRound, match_round.id).report["matched"] == 1
+    own = db.session.get(MatchRound, match_round.id).matches[0]
+    assert own.facts == {} and own.reason == erasure.REASON_ERASED, "her profile's details go"
+    assert own.score > 0 and own.components, "the numbers stay"
 
 
 def make_mentorship_with_note(program, mentor, note: str) -> int:

@@ -12,7 +12,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from web.errors_domain import DomainError
 from web.extensions import db
@@ -27,6 +27,7 @@ from web.models import (
     MentorshipStatus,
     ProposedMatch,
     Role,
+    UnmatchedApprentice,
     User,
 )
 from web.models.base import utcnow
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 LIVE = (MentorshipStatus.AWAITING_MENTOR, MentorshipStatus.ACTIVE)
 WITHDRAWAL_REASON = "apprentice withdrew"
 MENTOR_ERASED = "mentor's data erased"
+# Said instead of the reasons and facts of a round that described an erased person's profile.
+REASON_ERASED = "Reason removed with the personal data of a person who left"
 _WAITING_FOR_PUBLICATION = (ApprenticeStatus.PROPOSED, ApprenticeStatus.APPROVED)
 INSTEAD = {
     Role.APPRENTICE: "a withdrawn apprentice",
@@ -99,6 +102,12 @@ def erase_apprentice_data(profile: ApprenticeProfile, *, scrub_now: bool = True)
     profile.mode = "either"
     profile.is_minor = False
     profile.skills = []
+    _forget_round_records(ProposedMatch.apprentice_id == profile.id)
+    db.session.execute(
+        update(UnmatchedApprentice)
+        .where(UnmatchedApprentice.apprentice_id == profile.id)
+        .values(reason=REASON_ERASED, details={})
+    )
     forget_person(user, identity, scrub_now=scrub_now)
     return identity
 
@@ -126,6 +135,7 @@ def erase_mentor(profile: MentorProfile, actor: User) -> None:
     profile.availability, profile.languages, profile.skills = [], [], []
     profile.mode, profile.accepting = "either", False
     profile.background_check_declared = profile.background_checked = False
+    _forget_round_records(ProposedMatch.mentor_id == profile.id)
     forget_person(user, identity)
     audit.record(actor, "mentor.erased", profile, by_themselves=actor.id == user.id)
     db.session.flush()
@@ -171,6 +181,12 @@ def forget_person(user: User, identity: Identity, *, scrub_now: bool = True) -> 
     db.session.flush()
     if scrub_now:
         scrub(Replacement.of([identity.name, identity.email], INSTEAD[role]))
+
+
+def _forget_round_records(which) -> None:
+    """Pairs' reasons and facts describe both profiles (skills, schedule, region): they go;
+    scores, components and decisions stay for the round's statistics."""
+    db.session.execute(update(ProposedMatch).where(which).values(reason=REASON_ERASED, facts={}))
 
 
 def _end_apprentice_pairs(profile: ApprenticeProfile, actor: User) -> None:
