@@ -118,6 +118,7 @@ def test_a_coordinator_erases_a_mentor_everywhere(any_app, crowded_round):  # no
     client = any_app.test_client()
     sign_in(client, program.coordinator)
     url = f"/coordinator/mentors/{mentor.id}/erase"
+    assert url in client.get(f"/coordinator/mentors/{mentor.id}").get_data(as_text=True)
     assert "This cannot be undone" in client.get(url).get_data(as_text=True)
 
     page = submit(client, url, {}).get_data(as_text=True)
@@ -218,3 +219,21 @@ def test_many_names_are_scrubbed_in_one_go(any_app):  # noqa: F811
     db.session.commit()
     reason = db.session.scalar(select(AuditEvent.reason))
     assert reason == " and ".join(["someone"] * 300)
+
+
+def test_a_coordinator_withdraws_an_apprentice_on_their_behalf(any_app):  # noqa: F811
+    program = build_program()
+    apprentice = make_apprentice(program)
+    match = make_round(program.cohort, [(apprentice, make_mentor(), MatchStatus.APPROVED)])
+    mentorship = publish_pair(match.matches[0])
+    name = apprentice.user.name
+    db.session.commit()
+    client = any_app.test_client()
+    sign_in(client, program.coordinator)
+    url = f"/coordinator/apprentices/{apprentice.id}/erase"
+    assert url in client.get(f"/coordinator/mentorships/{mentorship.id}/end").text
+    assert "personal data is erased" in submit(client, url, {}).text
+    db.session.expire_all()
+    assert_nowhere(name)
+    assert db.session.get(type(apprentice), apprentice.id).status == "withdrawn"
+    assert client.get(url).status_code == 404, "nobody left to erase"
