@@ -79,7 +79,21 @@ def _yes(value: bool) -> str:
     return "yes" if value else "no"
 
 
-# Adding a guarded field is one line here (e.g. a date of birth, once apprentices have one).
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _same(field: str, label: str, show: Callable = _text, attribute: str = "") -> Watched:
+    """A field stored on the profile under `attribute` (or its own name) and read as `show`."""
+    return Watched(
+        field,
+        label,
+        lambda profile, names: show(getattr(profile, attribute or field)),
+        lambda values, names: show(values[field]),
+    )
+
+
+# Adding a guarded field is one line here, e.g. `_same("date_of_birth", "Date of birth")`.
 APPRENTICE_FIELDS = (
     Watched(
         "cohort",
@@ -87,60 +101,25 @@ APPRENTICE_FIELDS = (
         lambda p, n: n.cohorts.get(p.cohort_id, ""),
         lambda v, n: n.cohorts.get(n.cohort_id, ""),
     ),
-    Watched(
-        "partner",
-        "Partner institution",
-        lambda p, n: p.partner.name,
-        lambda v, n: v["partner"].name,
-    ),
+    _same("partner", "Partner institution", lambda partner: partner.name),
 )
 MENTOR_FIELDS = (
     Watched("name", "Name", lambda p, n: p.user.name, lambda v, n: v["name"]),
-    Watched("department", "Department", lambda p, n: p.department, lambda v, n: v["department"]),
-    Watched("title", "Job title", lambda p, n: p.job_title, lambda v, n: v["title"]),
-    Watched("capacity", "Places", lambda p, n: str(p.capacity), lambda v, n: str(v["capacity"])),
-    Watched(
-        "pathways",
-        "Pathways",
-        lambda p, n: _labels(p.pathways),
-        lambda v, n: _labels(v["pathways"]),
-    ),
+    _same("department", "Department"),
+    _same("title", "Job title", attribute="job_title"),
+    _same("capacity", "Places"),
+    _same("pathways", "Pathways", _labels),
     Watched(
         "skills",
         "Skills",
         lambda p, n: _skills({s.skill_id: s.level for s in p.skills}, n),
         lambda v, n: _skills(v["skills"], n),
     ),
-    Watched(
-        "availability",
-        "When they can meet",
-        lambda p, n: catalog.format_availability(p.availability),
-        lambda v, n: catalog.format_availability(v["availability"]),
-    ),
-    Watched(
-        "mode",
-        "How they meet",
-        lambda p, n: catalog.label(p.mode),
-        lambda v, n: catalog.label(v["mode"]),
-    ),
-    Watched(
-        "region",
-        "Part of the city",
-        lambda p, n: catalog.label(p.region),
-        lambda v, n: catalog.label(v["region"]),
-    ),
-    Watched(
-        "languages",
-        "Languages",
-        lambda p, n: _labels(p.languages),
-        lambda v, n: _labels(v["languages"]),
-    ),
-    Watched(
-        "background_checked",
-        "Background check",
-        lambda p, n: _yes(p.background_checked),
-        lambda v, n: _yes(v["background_checked"]),
-    ),
+    _same("availability", "When they can meet", catalog.format_availability),
+    _same("mode", "How they meet", catalog.label),
+    _same("region", "Part of the city", catalog.label),
+    _same("languages", "Languages", _labels),
+    _same("background_checked", "Background check", _yes),
 )
 
 
