@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from web.access import role_required
+from web.access import program_admin_required
 from web.coordinator import bp
 from web.database import commits
 from web.errors_domain import DomainError
@@ -20,7 +20,7 @@ class EraseForm(FlaskForm):
 
 
 @bp.route("/mentors/<int:mentor_id>/erase", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@program_admin_required
 @commits
 def erase_mentor(mentor_id: int):
     """Erase a mentor's personal data, once they mentor nobody."""
@@ -34,7 +34,7 @@ def erase_mentor(mentor_id: int):
 
 
 @bp.route("/partner-contacts/<int:user_id>/erase", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@program_admin_required
 @commits
 def erase_partner_contact(user_id: int):
     """Erase a partner institution's contact; the institution stays."""
@@ -50,7 +50,7 @@ def erase_partner_contact(user_id: int):
 
 
 @bp.route("/apprentices/<int:apprentice_id>/erase", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@program_admin_required
 @commits
 def erase_apprentice(apprentice_id: int):
     """Withdraw an apprentice on their behalf: their pairs end and their data goes."""
