@@ -88,6 +88,39 @@ def celery_worker(env: dict[str, str], queue: str):
                 process.kill()
 
 
+@contextmanager
+def celery_beat(env: dict[str, str], schedule_file: Path):
+    """A real `celery -A workers beat` process, its state in `schedule_file`, stopped afterwards."""
+    log_path = schedule_file.with_suffix(".log")
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "workers",
+                "beat",
+                "--schedule",
+                str(schedule_file),
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield process, log_path
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 def _wait_until_ready(log_path: Path, process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

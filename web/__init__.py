@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
+    from web.account import bp as account_bp
     from web.admin import bp as admin_bp
     from web.api import bp as api_bp
     from web.apprentices import bp as apprentices_bp
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/coordinator/admin")
     app.register_blueprint(partners_bp, url_prefix="/partner")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(account_bp, url_prefix="/account")
     csrf.exempt(api_bp)
     # Probes carry no session and change nothing: no sign-in, no CSRF token.
     app.register_blueprint(health_bp)

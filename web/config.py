@@ -41,6 +41,8 @@ def settings_from_env(instance_path: Path) -> dict:
         # Mentors signing up from these domains (comma-separated, e.g. cityofchicago.org) are
         # approved once their address is verified; others wait for a coordinator.
         "MENTOR_EMAIL_DOMAINS": os.environ.get("MENTOR_EMAIL_DOMAINS", ""),
+        # Days after a cohort is archived until the daily retention task erases its people.
+        "RETENTION_DAYS_AFTER_ARCHIVE": int(os.environ.get("RETENTION_DAYS_AFTER_ARCHIVE", "365")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",

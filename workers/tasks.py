@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from datetime import date
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from flask import current_app
 
 from web.errors_domain import DomainError
 from web.extensions import db
@@ -19,6 +21,7 @@ from web.services import (
     invitations,
     notifications,
     people_imports,
+    retention,
     rounds,
     vetting,
 )
@@ -223,3 +226,18 @@ def send_mentor_contact(mentorship_id: int) -> bool:
     contact_details.mark_contact_sent(mentorship)
     db.session.commit()
     return True
+@shared_task(name="workers.tasks.erase_expired_personal_data")
+def erase_expired_personal_data(day: str | None = None) -> list[int]:
+    """Daily (beat): erase the people of cohorts archived longer ago than the retention period.
+
+    `day` (ISO date, default today) keys the run; running a day twice erases nothing more.
+    """
+    days = current_app.config["RETENTION_DAYS_AFTER_ARCHIVE"]
+    try:
+        erased = retention.erase_expired(date.fromisoformat(day) if day else None, days)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        logger.exception("retention run for %s failed", day or "today")
+        raise
+    return erased

@@ -121,7 +121,8 @@ def test_the_list_shows_flags_and_filters_flagged_only(coordinator_client, progr
 def test_ending_a_pair_frees_the_apprentice_for_the_next_round(coordinator_client, program):
     mentorship = make_mentorship(program)
     url = f"/coordinator/mentorships/{mentorship.id}/end"
-    page = submit(coordinator_client, url, {"reason": "The mentor moved to another city."})
+    form = {"outcome": "ended_early", "reason": "The mentor moved to another city."}
+    page = submit(coordinator_client, url, form | {"back_to_pool": "y"})
     assert "will be matched again in the next round" in page.get_data(as_text=True)
 
     db.session.expire_all()
@@ -138,7 +139,7 @@ def test_ending_a_pair_frees_the_apprentice_for_the_next_round(coordinator_clien
 def test_ending_twice_says_it_already_ended(coordinator_client, program):
     mentorship = make_mentorship(program)
     url = f"/coordinator/mentorships/{mentorship.id}/end"
-    submit(coordinator_client, url, {"reason": "Finished early."})
+    submit(coordinator_client, url, {"outcome": "ended_early", "reason": "Finished early."})
     again = coordinator_client.get(url).get_data(as_text=True)
     assert "This mentorship was already ended on" in again
     assert 'name="reason"' not in again
@@ -146,9 +147,10 @@ def test_ending_twice_says_it_already_ended(coordinator_client, program):
 
 def test_ending_needs_a_reason(coordinator_client, program):
     mentorship = make_mentorship(program)
-    response = submit(coordinator_client, f"/coordinator/mentorships/{mentorship.id}/end", {})
+    url = f"/coordinator/mentorships/{mentorship.id}/end"
+    response = submit(coordinator_client, url, {"outcome": "ended_early"})
     assert response.status_code == 400
-    assert "Say why the mentorship ends" in response.get_data(as_text=True)
+    assert "Say why the mentorship ended early" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Mentorship, mentorship.id).status == MentorshipStatus.ACTIVE
 

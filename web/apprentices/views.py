@@ -20,7 +20,7 @@ from web.errors_domain import DomainError
 from web.home.views import home_for
 from web.models import ApprenticeProfile, MentorshipStatus, Role
 from web.profile_fields import check_in_page, options, shared_form_data
-from web.services import guardians, mentorships
+from web.services import erasure, guardians, mentorships
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -129,7 +129,7 @@ def withdraw() -> str | Response:
     profile = _my_profile()
     form = WithdrawForm()
     if form.validate_on_submit():
-        mentorships.withdraw_apprentice(profile, current_user._get_current_object())
+        erasure.withdraw_apprentice(profile, current_user._get_current_object())
         logout_user()
         flash("You have left the program and your personal details are deleted.", "success")
         return redirect(url_for("home.index"))

@@ -67,7 +67,11 @@ def confirm_import():
         flash("That preview has expired or was already imported. Upload the file again.", "error")
         return redirect(url_for("coordinator.import_people"))
     cohort = db.session.get(Cohort, kept["cohort_id"]) if kept["cohort_id"] else None
-    people_import = people_imports.queue_import(kept["kind"], kept["text"], cohort, current_user)
+    guarded = kept.get("guarded", {})
+    confirmed = {email: guarded[email] for email in form.confirm.data or [] if email in guarded}
+    people_import = people_imports.queue_import(
+        kept["kind"], kept["text"], cohort, current_user, confirmed
+    )
     _upload_path(form.upload_id.data).unlink(missing_ok=True)
     return redirect(url_for("coordinator.import_status", import_id=people_import.id))
 
@@ -144,6 +148,7 @@ def _keep_upload(preview: intake.ImportPreview, text: str) -> str:
         "cohort_id": preview.cohort_id,
         "user_id": current_user.id,
         "text": text,
+        "guarded": {row.email: [c.field for c in row.changes] for row in preview.to_confirm},
     }
     _upload_path(upload_id).write_text(json.dumps(kept), encoding="utf-8")
     return upload_id

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Regexp
 
 from web.coordinator.forms import cohort_select
 from web.services.intake import APPRENTICES, KINDS
@@ -44,26 +44,19 @@ class ImportForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
-    """Import a previewed file, named by the random id it was kept under."""
+    """Import a previewed file, named by the random id it was kept under.
+
+    `confirm` lists the emails of the rows (people in a pair) whose changes were ticked;
+    only those the preview asked about count, so no choices are checked here.
+    """
 
     upload_id = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
+    confirm = SelectMultipleField(choices=[], validate_choice=False)
 
 
 def cohort_choices(cohorts, first: str) -> list[SelectChoice]:
     """Cohorts as select options, after a first option (value 0) such as "All cohorts"."""
     return [SelectChoice(0, first), *(SelectChoice(c.id, c.name) for c in cohorts)]
-
-
-class EndMentorshipForm(FlaskForm):
-    """End a running mentorship, with the reason."""
-
-    reason = TextAreaField(
-        "Why does this mentorship end?",
-        validators=[
-            DataRequired("Say why the mentorship ends; the reason is kept in the audit log."),
-            Length(max=2000, message="Keep the reason under 2,000 characters."),
-        ],
-    )
 
 
 class SendEmailsForm(FlaskForm):

@@ -8,16 +8,13 @@ from sqlalchemy import select
 
 from web.access import program_admin_required, role_required
 from web.coordinator import bp
-from web.coordinator.intake_forms import (
-    EndMentorshipForm,
-    MentorshipFilterForm,
-    SendEmailsForm,
-    cohort_choices,
-)
+from web.coordinator.ending_forms import EndMentorshipForm
+from web.coordinator.intake_forms import MentorshipFilterForm, SendEmailsForm, cohort_choices
 from web.database import commits
 from web.errors_domain import DomainError
 from web.extensions import db
-from web.models import Cohort, MatchRound, Mentorship, ProposedMatch, Role
+from web.models import Cohort, MatchRound, Mentorship, MentorshipOutcome, ProposedMatch, Role
+from web.services import mentorships as mentorship_rules
 from web.services import monitoring, notifications, publishing
 
 
@@ -123,31 +120,44 @@ def mentorships():
 @program_admin_required
 @commits
 def end_mentorship(mentorship_id: int):
-    """End a mentorship with a reason; the apprentice can be matched again."""
+    """End a mentorship saying how (completed, ended early, declined) and why."""
     mentorship = db.get_or_404(Mentorship, mentorship_id)
     form = EndMentorshipForm()
-    if mentorship.status not in publishing.LIVE:
-        if form.is_submitted():
-            flash(monitoring.no_longer_running(mentorship), "error")
-            return redirect(url_for("coordinator.mentorships"))
-    elif form.validate_on_submit():
+    live = mentorship.status in publishing.LIVE
+    if not live and form.is_submitted():
+        message = mentorship_rules.ended_message(mentorship)
+        flash(mentorship_rules.refuse_ending(mentorship, current_user, message), "error")
+        return redirect(url_for("coordinator.mentorships"))
+    if live and form.validate_on_submit():
+        outcome = MentorshipOutcome(form.outcome.data)
         try:
-            monitoring.end_mentorship(mentorship, form.reason.data, current_user)
+            mentorship_rules.end_mentorship(
+                mentorship,
+                outcome,
+                form.reason.data or "",
+                current_user,
+                back_to_pool=form.back_to_pool.data,
+            )
         except DomainError as error:
             flash(str(error), "error")
             return redirect(url_for("coordinator.mentorships"))
-        name = mentorship.apprentice.display_name
-        flash(f"The mentorship ended. {name} will be matched again in the next round.", "success")
+        flash(_ended_flash(mentorship, outcome, form.back_to_pool.data), "success")
         return redirect(url_for("coordinator.mentorships"))
-    status = 400 if form.is_submitted() else 200
     return render_template(
         "coordinator/program_end.html",
         mentorship=mentorship,
         form=form,
-        ended_message=monitoring.no_longer_running(mentorship)
-        if mentorship.status not in publishing.LIVE
-        else "",
-    ), status
+        ended_message="" if live else mentorship_rules.ended_message(mentorship),
+    ), 400 if form.is_submitted() else 200
+
+
+def _ended_flash(mentorship: Mentorship, outcome: MentorshipOutcome, back_to_pool: bool) -> str:
+    name = mentorship.apprentice.display_name
+    if outcome == MentorshipOutcome.COMPLETED:
+        return f"The mentorship is recorded as completed. {name} has completed the program."
+    if back_to_pool:
+        return f"The mentorship ended. {name} will be matched again in the next round."
+    return f"The mentorship ended. {name} is not put forward to the next round."
 
 
 def _round_page(round_id: int) -> str:

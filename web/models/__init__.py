@@ -10,7 +10,7 @@ from web.models.matching import (
     RoundStatus,
     UnmatchedApprentice,
 )
-from web.models.mentorships import CheckIn, Mentorship, MentorshipStatus
+from web.models.mentorships import CheckIn, Mentorship, MentorshipOutcome, MentorshipStatus
 from web.models.profiles import (
     ApprenticeProfile,
     ApprenticeSkill,
@@ -37,6 +37,7 @@ __all__ = [
     "MentorSkill",
     "MentorVetting",
     "Mentorship",
+    "MentorshipOutcome",
     "MentorshipStatus",
     "PartnerInstitution",
     "PeopleImport",

@@ -53,6 +53,8 @@ class User(UserMixin, db.Model):
     # one counts only once its owner opened the link emailed to the address.
     email_verified: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
+    # Set when the person's data was erased: the row stays, as the audit log points at it.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     partner: Mapped[PartnerInstitution | None] = relationship(back_populates="contacts")
     apprentice_profile: Mapped[ApprenticeProfile | None] = relationship(back_populates="user")

@@ -47,6 +47,10 @@ class PeopleImport(db.Model):
     # invitations to set a password can be counted and sent again. None for imports that
     # have not succeeded, or ran before the list was kept.
     created_user_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    # Rows whose guarded changes the coordinator confirmed (email -> field names), and the
+    # rows left unchanged because their changes were not confirmed (line, email, fields).
+    confirmed_changes: Mapped[dict | None] = mapped_column(JSON)
+    unconfirmed_rows: Mapped[list[dict] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]

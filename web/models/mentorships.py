@@ -27,6 +27,15 @@ class MentorshipStatus(enum.StrEnum):
     ENDED = "ended"
 
 
+class MentorshipOutcome(enum.StrEnum):
+    """Why a mentorship stopped: it ran its course, ended early, was declined, or withdrawn."""
+
+    COMPLETED = "completed"
+    ENDED_EARLY = "ended_early"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
 class Mentorship(db.Model):
     """An approved pair once published to the apprentice, the mentor and the partner."""
 
@@ -41,6 +50,8 @@ class Mentorship(db.Model):
     responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     end_reason: Mapped[str] = mapped_column(Text, default="")
+    # Set when the mentorship stops; None while it runs, and for endings recorded before 0007.
+    end_outcome: Mapped[str | None] = mapped_column(String(20))
 
     match: Mapped[ProposedMatch] = relationship()
     apprentice: Mapped[ApprenticeProfile] = relationship()

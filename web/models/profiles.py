@@ -24,6 +24,7 @@ class ApprenticeStatus(enum.StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"
     ACTIVE = "active"
+    COMPLETED = "completed"
     ENDED = "ended"
     WITHDRAWN = "withdrawn"
 
@@ -72,8 +73,12 @@ class ApprenticeProfile(db.Model):
 
     @property
     def display_name(self) -> str:
-        """The apprentice's name, or a neutral label once they have withdrawn."""
-        return self.user.name if self.user else f"Withdrawn apprentice #{self.id}"
+        """The apprentice's name, or a neutral label once their data is erased."""
+        if self.user:
+            return self.user.name
+        if self.status == ApprenticeStatus.WITHDRAWN:
+            return f"Withdrawn apprentice #{self.id}"
+        return f"Apprentice #{self.id} (data erased)"
 
 
 class ApprenticeSkill(db.Model):

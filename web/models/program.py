@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import JSON, DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
@@ -57,6 +57,9 @@ class Cohort(db.Model):
     # An archived cohort is finished: read-only, still counted in reports.
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[created_at]
+    # When the retention task erased the cohort's personal data, and the counts it kept.
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retained_statistics: Mapped[dict | None] = mapped_column(JSON)
 
     apprentices: Mapped[list[ApprenticeProfile]] = relationship(back_populates="cohort")
     rounds: Mapped[list[MatchRound]] = relationship(

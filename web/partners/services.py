@@ -22,7 +22,8 @@ STATUS_LABELS = {
     ApprenticeStatus.PROPOSED: "Proposed for a mentor",
     ApprenticeStatus.APPROVED: "Approved, waiting for the mentor",
     ApprenticeStatus.ACTIVE: "Active with a mentor",
-    ApprenticeStatus.ENDED: "Finished the program",
+    ApprenticeStatus.COMPLETED: "Completed the program",
+    ApprenticeStatus.ENDED: "Mentorship ended early",
     ApprenticeStatus.WITHDRAWN: "Withdrawn",
 }
 

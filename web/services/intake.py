@@ -36,7 +36,14 @@ from web.models import (
     Skill,
     User,
 )
-from web.services import audit, background_checks, guardians, intake_minors, minors
+from web.services import (
+    audit,
+    background_checks,
+    guardians,
+    import_changes,
+    intake_minors,
+    minors,
+)
 
 APPRENTICES, MENTORS = "apprentices", "mentors"
 KINDS = {APPRENTICES: "Apprentices", MENTORS: "Mentors"}
@@ -63,6 +70,8 @@ class ImportRow:
     email: str
     action: str = "create"
     values: dict = field(default_factory=dict)
+    # Guarded fields the update would change (see import_changes); empty for most rows.
+    changes: list[import_changes.FieldChange] = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +97,11 @@ class ImportPreview:
     def updates(self) -> int:
         """How many existing people importing would update."""
         return sum(row.action == "update" for row in self.rows)
+
+    @property
+    def to_confirm(self) -> list[ImportRow]:
+        """Rows changing someone in a pair: each is written only if the coordinator ticks it."""
+        return [row for row in self.rows if row.changes]
 
 
 def decode_upload(data: bytes) -> str:
@@ -140,27 +154,41 @@ def preview_import(kind: str, text: str, cohort: Cohort | None) -> ImportPreview
         starts_on = minors.reference_day(cohort)
         preview.problems += intake_minors.problems_of_unread_rows(extras, read, starts_on)
     preview.problems.sort(key=lambda p: p.line)
+    bad = {problem.line for problem in preview.problems}
+    checked = [row for row in preview.rows if row.line not in bad]
+    import_changes.mark_guarded_changes(
+        checked, kind == APPRENTICES, known.users, preview.cohort_id
+    )
     return preview
 
 
 @dataclass(frozen=True)
 class Written:
-    """What writing an import did: people created and updated, and the new accounts' ids."""
+    """What writing an import did: people created and updated, the new accounts' ids, and
+    the rows left unchanged because their changes were not confirmed."""
 
     created: int
     updated: int
     new_user_ids: list[int]
+    left_unchanged: list[dict] = field(default_factory=list)
 
 
-def apply_import(preview: ImportPreview, actor: User, progress: Progress | None = None) -> Written:
+def apply_import(
+    preview: ImportPreview,
+    actor: User,
+    progress: Progress | None = None,
+    confirmed: dict[str, list[str]] | None = None,
+) -> Written:
     """Write a clean preview's people in the current transaction; say what it created.
 
     `progress(fraction, message)` hears how far the rows are prepared; nothing reaches the
     database before the one flush at the end, so progress written on another connection
-    never waits for this transaction's locks.
+    never waits for this transaction's locks. Rows changing someone in a pair are written
+    only if `confirmed` (email -> fields ticked) covers their changes.
     """
     if not preview.clean:
         raise DomainError("The file still has problems; nothing was imported.")
+    left = import_changes.leave_unconfirmed(preview, confirmed or {})
     known = _Known.load(preview.kind, [row.email for row in preview.rows], False)
     cohort = db.session.get(Cohort, preview.cohort_id) if preview.cohort_id else None
     write = _write_apprentice if preview.kind == APPRENTICES else _write_mentor
@@ -183,8 +211,12 @@ def apply_import(preview: ImportPreview, actor: User, progress: Progress | None 
     for profile in minors_written:
         guardians.request_if_needed(profile, actor)
     counts = {"created": preview.creates, "updated": preview.updates}
+    if left:
+        counts["left_unchanged"] = len(left)
     audit.record(actor, f"{preview.kind}.imported", cohort or actor, kind=preview.kind, **counts)
-    return Written(preview.creates, preview.updates, sorted(user.id for user in new_users))
+    import_changes.record_confirmed(preview, known.users, actor)
+    new_ids = sorted(user.id for user in new_users)
+    return Written(preview.creates, preview.updates, new_ids, left)
 
 
 def _for_reader(text: str, extras: intake_minors.ExtraColumns | None) -> str:

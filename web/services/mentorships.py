@@ -1,9 +1,8 @@
-"""Running mentorships: the mentor's answer, monthly check-ins, an apprentice withdrawing."""
+"""Running mentorships: the mentor's answer, monthly check-ins, and how each one ends."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 from datetime import date
 
 from sqlalchemy import select
@@ -17,19 +16,23 @@ from web.models import (
     CheckIn,
     MatchStatus,
     Mentorship,
+    MentorshipOutcome,
     MentorshipStatus,
-    ProposedMatch,
     Role,
     User,
 )
 from web.models.base import utcnow
-from web.services import audit, notifications
+from web.services import audit
 from web.services.contact_details import MENTOR_CONTACT_TASK
 
 logger = logging.getLogger(__name__)
 
 LIVE = (MentorshipStatus.AWAITING_MENTOR, MentorshipStatus.ACTIVE)
-WITHDRAWAL_REASON = "apprentice withdrew"
+OUTCOMES = {
+    MentorshipOutcome.COMPLETED: "Completed: the mentorship ran its course",
+    MentorshipOutcome.ENDED_EARLY: "Ended early",
+    MentorshipOutcome.DECLINED: "Declined: the pair never started",
+}
 _ANSWERED = {
     MentorshipStatus.ACTIVE: "You already confirmed this apprentice.",
     MentorshipStatus.DECLINED: "You already declined this apprentice.",
@@ -47,6 +50,10 @@ class AlreadyAnswered(DomainError):
 
 class CheckInRefused(DomainError):
     """A check-in cannot be recorded for this mentorship or month."""
+
+
+class EndingRefused(DomainError):
+    """The mentorship cannot end this way: not running, no reason, or a completed return."""
 
 
 def live_mentorship_for(profile: ApprenticeProfile) -> Mentorship | None:
@@ -94,6 +101,7 @@ def _confirm(mentorship: Mentorship, mentor_user: User) -> None:
 def _decline(mentorship: Mentorship, mentor_user: User, reason: str) -> None:
     """Free the apprentice for the next round, never to be proposed to this mentor again."""
     mentorship.status = MentorshipStatus.DECLINED
+    mentorship.end_outcome = MentorshipOutcome.DECLINED
     mentorship.end_reason = reason or "mentor declined"
     apprentice = mentorship.apprentice
     apprentice.status = ApprenticeStatus.REGISTERED
@@ -175,70 +183,86 @@ def _side_of(mentorship: Mentorship, user: User) -> Role:
     raise NotYourMentorship("You are not part of this mentorship.")
 
 
-def withdraw_apprentice(profile: ApprenticeProfile, user: User) -> None:
-    """Remove the apprentice's personal data, keep what statistics need, end their pairs."""
-    if profile.status == ApprenticeStatus.WITHDRAWN:
-        raise DomainError("You have already withdrawn from the program.")
-    _end_pairs(profile, user)
-    mentorship_ids = select(Mentorship.id).where(Mentorship.apprentice_id == profile.id)
-    ids = list(db.session.scalars(mentorship_ids))
-    for address in (user.email, profile.guardian_email):
-        notifications.forget_address(address, ids)
-    _forget_profile(profile)
-    _forget_check_in_notes(user)
-    _anonymise_user(user)
-    audit.record(user, "apprentice.withdrew", profile, reason=WITHDRAWAL_REASON)
+def end_mentorship(
+    mentorship: Mentorship,
+    outcome: MentorshipOutcome,
+    reason: str,
+    actor: User,
+    *,
+    back_to_pool: bool = False,
+) -> None:
+    """Record why a live mentorship stops; the apprentice is matched again only if asked."""
+    reason = reason.strip()
+    if refused := _check_ending(mentorship, outcome, reason, back_to_pool):
+        raise EndingRefused(refuse_ending(mentorship, actor, refused))
+    mentorship.status = (
+        MentorshipStatus.DECLINED
+        if outcome == MentorshipOutcome.DECLINED
+        else MentorshipStatus.ENDED
+    )
+    mentorship.end_outcome = outcome
+    mentorship.ended_at = utcnow()
+    mentorship.end_reason = reason
+    _apprentice_after(mentorship, outcome, back_to_pool)
+    # Left approved, the pair would be carried over into the cohort's next round.
+    mentorship.match.status = MatchStatus.REJECTED
+    mentorship.match.decided_at = mentorship.ended_at
+    mentorship.match.decision_reason = f"mentorship {outcome.replace('_', ' ')}: {reason}".strip()
     db.session.flush()
-
-
-def _end_pairs(profile: ApprenticeProfile, user: User) -> None:
-    now = utcnow()
-    pairs = db.session.scalars(
-        select(ProposedMatch).where(
-            ProposedMatch.apprentice_id == profile.id,
-            ProposedMatch.status.in_([MatchStatus.PROPOSED, MatchStatus.APPROVED]),
-        )
+    audit.record(
+        actor,
+        "mentorship.ended",
+        mentorship,
+        reason=reason,
+        outcome=str(outcome),
+        back_to_pool=back_to_pool,
+        apprentice_id=mentorship.apprentice_id,
+        mentor_id=mentorship.mentor_id,
     )
-    for match in pairs:
-        match.status = MatchStatus.REJECTED
-        match.decided_by_id = user.id
-        match.decided_at = now
-        match.decision_reason = WITHDRAWAL_REASON
-    mentorships = db.session.scalars(
-        select(Mentorship).where(
-            Mentorship.apprentice_id == profile.id, Mentorship.status.in_(LIVE)
+
+
+def _check_ending(
+    mentorship: Mentorship, outcome: MentorshipOutcome, reason: str, back_to_pool: bool
+) -> str | None:
+    if mentorship.status not in LIVE:
+        return ended_message(mentorship)
+    if outcome not in OUTCOMES:
+        return "Choose how the mentorship ends."
+    if outcome == MentorshipOutcome.ENDED_EARLY and not reason:
+        return "Say why the mentorship ended early."
+    if outcome == MentorshipOutcome.COMPLETED and back_to_pool:
+        return (
+            "A completed apprentice is not matched again. Choose “Ended early” to match them "
+            "with another mentor."
         )
-    )
-    for mentorship in mentorships:
-        mentorship.status = MentorshipStatus.ENDED
-        mentorship.ended_at = now
-        mentorship.end_reason = WITHDRAWAL_REASON
+    return None
 
 
-def _forget_profile(profile: ApprenticeProfile) -> None:
-    """Keep partner, cohort, pathways and status; clear everything else."""
-    profile.status = ApprenticeStatus.WITHDRAWN
-    profile.user = None
-    profile.goals = ""
-    profile.exclude_mentor_ids = []
-    profile.availability = []
-    profile.languages = []
-    profile.region = ""
-    profile.mode = "either"
-    profile.is_minor = False
-    profile.date_of_birth = None
-    profile.guardian_name = profile.guardian_email = ""
-    profile.skills = []
+def refuse_ending(mentorship: Mentorship, actor: User, message: str) -> str:
+    """Record in the audit log that ending the mentorship was refused, and say why."""
+    audit.record(actor, "mentorship.end_refused", mentorship, reason=message)
+    db.session.flush()
+    return message
 
 
-def _forget_check_in_notes(user: User) -> None:
-    for check_in in db.session.scalars(select(CheckIn).where(CheckIn.author_id == user.id)):
-        check_in.note = ""
+def _apprentice_after(
+    mentorship: Mentorship, outcome: MentorshipOutcome, back_to_pool: bool
+) -> None:
+    """Completed, back in the pool (never with this mentor again), or out of the program."""
+    apprentice = mentorship.apprentice
+    if outcome == MentorshipOutcome.COMPLETED:
+        apprentice.status = ApprenticeStatus.COMPLETED
+    elif back_to_pool:
+        apprentice.status = ApprenticeStatus.REGISTERED
+        excluded = {*apprentice.exclude_mentor_ids, mentorship.mentor_id}
+        apprentice.exclude_mentor_ids = sorted(excluded)
+    else:
+        apprentice.status = ApprenticeStatus.ENDED
 
 
-def _anonymise_user(user: User) -> None:
-    """Keep the row (the audit log points at it) but nothing that identifies the person."""
-    user.name = "Withdrawn apprentice"
-    user.email = f"withdrawn-{user.id}@invalid.example"
-    user.password_hash = f"!withdrawn:{secrets.token_hex(16)}"
-    user.active = False
+def ended_message(mentorship: Mentorship) -> str:
+    """Why a mentorship that is not running cannot be ended again, in plain words."""
+    ended = mentorship.ended_at or mentorship.responded_at
+    when = f" on {ended:%B} {ended.day}, {ended.year}" if ended else ""
+    why = f" Reason: {mentorship.end_reason}" if mentorship.end_reason else ""
+    return f"This mentorship was already {mentorship.status}{when}, so it cannot be ended.{why}"

@@ -1,4 +1,4 @@
-"""Watching running mentorships: which need the coordinator's attention, and ending one."""
+"""Watching running mentorships: which need the coordinator's attention."""
 
 from __future__ import annotations
 
@@ -8,28 +8,20 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import (
     ApprenticeProfile,
-    ApprenticeStatus,
     CheckIn,
-    MatchStatus,
     Mentorship,
     MentorshipStatus,
-    User,
 )
 from web.models.base import utcnow
-from web.services import audit, check_expiry
+from web.services import check_expiry
 from web.services.publishing import LIVE
 
 LOW_RATING = 2
 RESPONSE_DAYS = 7
 _SIDES = {"apprentice": "the apprentice", "mentor": "the mentor"}
-
-
-class AlreadyEnded(DomainError):
-    """The mentorship is no longer running."""
 
 
 @dataclass
@@ -83,41 +75,6 @@ def flags_for(mentorship: Mentorship, now: datetime) -> list[str]:
     if mentorship.status == MentorshipStatus.AWAITING_MENTOR and waited >= RESPONSE_DAYS:
         flags.append(f"Mentor has not responded for {waited} days")
     return flags
-
-
-def end_mentorship(mentorship: Mentorship, reason: str, actor: User) -> None:
-    """End a pair; the apprentice can be matched again, never with this mentor."""
-    if mentorship.status not in LIVE:
-        raise AlreadyEnded(no_longer_running(mentorship))
-    if not reason.strip():
-        raise DomainError("Say why the mentorship ends.")
-    mentorship.status = MentorshipStatus.ENDED
-    mentorship.ended_at = utcnow()
-    mentorship.end_reason = reason.strip()
-    apprentice = mentorship.apprentice
-    apprentice.status = ApprenticeStatus.REGISTERED
-    apprentice.exclude_mentor_ids = sorted({*apprentice.exclude_mentor_ids, mentorship.mentor_id})
-    # Left approved, the pair would be carried over into the cohort's next round.
-    mentorship.match.status = MatchStatus.REJECTED
-    mentorship.match.decided_at = utcnow()
-    mentorship.match.decision_reason = f"mentorship ended: {mentorship.end_reason}"
-    db.session.flush()
-    audit.record(
-        actor,
-        "mentorship.ended",
-        mentorship,
-        reason=mentorship.end_reason,
-        apprentice_id=apprentice.id,
-        mentor_id=mentorship.mentor_id,
-    )
-
-
-def no_longer_running(mentorship: Mentorship) -> str:
-    """Why a mentorship that is not running cannot be ended again, in plain words."""
-    ended = mentorship.ended_at or mentorship.responded_at
-    when = f" on {ended:%B} {ended.day}, {ended.year}" if ended else ""
-    why = f" Reason: {mentorship.end_reason}" if mentorship.end_reason else ""
-    return f"This mentorship was already {mentorship.status}{when}, so it cannot be ended.{why}"
 
 
 def _missing_check_ins(mentorship: Mentorship, now: datetime) -> list[str]:

@@ -29,9 +29,20 @@ class ImportNoLongerValid(DomainError):
     """The database changed since the preview, and the file no longer passes the checks."""
 
 
-def queue_import(kind: str, content: str, cohort: Cohort | None, user: User) -> PeopleImport:
-    """Record a confirmed file as a queued import; the worker runs it once this commits."""
-    people_import = PeopleImport(kind=kind, cohort=cohort, content=content, started_by=user)
+def queue_import(
+    kind: str,
+    content: str,
+    cohort: Cohort | None,
+    user: User,
+    confirmed: dict[str, list[str]] | None = None,
+) -> PeopleImport:
+    """Record a confirmed file as a queued import; the worker runs it once this commits.
+
+    `confirmed` names, by email, the guarded changes the coordinator ticked in the preview.
+    """
+    people_import = PeopleImport(
+        kind=kind, cohort=cohort, content=content, started_by=user, confirmed_changes=confirmed
+    )
     db.session.add(people_import)
     db.session.flush()
     enqueue_after_commit(IMPORT_TASK, people_import.id, on_failure=_not_queued)
@@ -66,7 +77,8 @@ def run_import(import_id: int) -> intake.Written | None:
     def progress(fraction: float, message: str) -> None:
         _set_progress(import_id, 0.1 + 0.85 * fraction, message)
 
-    written = intake.apply_import(preview, people_import.started_by, progress)
+    confirmed = people_import.confirmed_changes or {}
+    written = intake.apply_import(preview, people_import.started_by, progress, confirmed)
     _finish(people_import, len(preview.rows), written)
     db.session.flush()
     return written
@@ -107,6 +119,7 @@ def _finish(people_import: PeopleImport, rows: int, written: intake.Written) -> 
     people_import.created_count = written.created
     people_import.updated_count = written.updated
     people_import.created_user_ids = written.new_user_ids
+    people_import.unconfirmed_rows = written.left_unchanged
     people_import.progress, people_import.progress_message = 1.0, "Done"
     people_import.error = None
     people_import.finished_at = utcnow()
