@@ -226,6 +226,8 @@ def send_mentor_contact(mentorship_id: int) -> bool:
     contact_details.mark_contact_sent(mentorship)
     db.session.commit()
     return True
+
+
 @shared_task(name="workers.tasks.erase_expired_personal_data")
 def erase_expired_personal_data(day: str | None = None) -> list[int]:
     """Daily (beat): erase the people of cohorts archived longer ago than the retention period.
