@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from web.config import settings_from_env
-from web.extensions import csrf, db, login_manager, migrate
+from web.extensions import csrf, db, limiter, login_manager, migrate
 from web.models.base import LARGEST_ID
 
 logger = logging.getLogger(__name__)
@@ -61,10 +61,12 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     from web import models  # noqa: F401  (registers every table on the metadata)
-    from web.auth.services import load_user
+    from web.auth.sessions import load_user, register_sessions
 
     login_manager.user_loader(load_user)
+    register_sessions(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -98,9 +100,10 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Make the program's vocabulary available to every template."""
     from web import catalog
+    from web.auth.passwords import PASSWORD_HINT
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(catalog=catalog)
+    app.jinja_env.globals.update(catalog=catalog, password_hint=PASSWORD_HINT)
     app.jinja_env.filters.update(
         label=catalog.label,
         availability=catalog.format_availability,

@@ -81,7 +81,7 @@ BAD_INPUT = [
     },
     {
         "email": ("nope", "Enter an email address like name@example.org."),
-        "password": ("short", "Use at least 10 characters."),
+        "password": ("short", "Use at least 12 characters."),
         "capacity": ("abc", "Enter a whole number from 1 to 5."),
         "job_title": ("other", "Type your job title, or choose one from the list."),
         "phone": ("call me", "Enter a phone number like 312-555-0100."),
