@@ -12,6 +12,7 @@ from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import MentorProfile, User
 from web.services import (
+    account_emails,
     email_verification,
     invitations,
     notifications,
@@ -165,4 +166,19 @@ def send_vetting_decision(mentor_id: int) -> bool:
     if message is None:
         return False
     notifications.deliver(message)
+    return True
+
+
+@shared_task(
+    name="workers.tasks.send_account_email",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_account_email(user_id: int, kind: str) -> bool:
+    """Email an active user that someone tried to register with their address."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        return False
+    notifications.deliver(account_emails.account_email(user, kind))
     return True

@@ -132,6 +132,17 @@ def set_password(token: str) -> Response:
     return _private(page, 200)
 
 
+def registration_received(email: str) -> Response:
+    """The one answer to a registration, whether or not the address already had an account."""
+    flash(
+        f"Thank you for registering. We have sent an email to {email.strip()}: open the link "
+        "in it to confirm your address, then sign in with that address and the password "
+        "you chose.",
+        "success",
+    )
+    return redirect(url_for("auth.login"))
+
+
 def _private(body: str, status: int) -> Response:
     """A page whose address holds a token: keep it out of Referer headers and caches."""
     response = make_response(body, status)

@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("coordinator", __name__, template_folder="templates")
 
-from web.coordinator import intake, mentors, program, round_review, views  # noqa: E402,F401
+from web.coordinator import (  # noqa: E402,F401
+    intake,
+    mentors,
+    program,
+    round_review,
+    security,
+    views,
+)
