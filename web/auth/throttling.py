@@ -7,7 +7,6 @@ typed kept, a message saying when to try again, and a security event.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 
@@ -100,4 +99,4 @@ def refusal(render: Callable[[], str], what: str) -> Callable[[RequestLimit], Re
 
 def wait_in_minutes(limit: RequestLimit) -> int:
     """Whole minutes until the limit lets attempts through again (at least one)."""
-    return max(1, math.ceil((limit.reset_at - time.time()) / 60))
+    return max(1, round((limit.reset_at - time.time()) / 60))
