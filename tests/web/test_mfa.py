@@ -184,3 +184,19 @@ def test_mfa_is_required_in_production_mode(monkeypatch, tmp_path, environment, 
         monkeypatch.setenv(name, value)
 
     assert settings_from_env(tmp_path)["MFA_REQUIRED"] is required
+
+
+def test_the_team_can_reset_a_lost_authenticator(app, client, program, production_mfa, clock):
+    enrol(client, program.coordinator, clock)
+
+    result = app.test_cli_runner().invoke(
+        args=["auth", "reset-second-step", program.coordinator.email.upper()]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "will set up an authenticator app at their next sign-in" in result.output
+    assert client.get("/coordinator/").status_code == 302  # the session ended too
+    start = sign_in_with(client, program.coordinator.email, follow=False)
+    assert start.headers["Location"] == "/login/set-up"
+    unknown = app.test_cli_runner().invoke(args=["auth", "reset-second-step", "x@example.org"])
+    assert unknown.exit_code != 0 and "No account uses x@example.org" in unknown.output

@@ -123,3 +123,16 @@ def _digest(code: str) -> str:
     # Codes carry 59 bits of chance, so a fast hash suffices; spaces and dashes do not count.
     normalized = "".join(ch for ch in code.lower() if ch.isalnum())
     return hashlib.sha256(normalized.encode()).hexdigest()
+
+
+def reset(user: User) -> None:
+    """Forget `user`'s authenticator app and recovery codes: they set it up again next time."""
+    user.totp_secret = None
+    user.mfa_enabled_at = None
+    user.totp_last_step = None
+    db.session.execute(
+        update(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    sessions.end_all_sessions(user)

@@ -21,6 +21,7 @@ SIGN_OUT = "sign_out"
 LOCKOUT = "lockout"
 MFA_FAILED = "mfa.failed"
 MFA_ENROLLED = "mfa.enrolled"
+MFA_RESET = "mfa.reset"
 RECOVERY_CODE_USED = "mfa.recovery_code_used"
 SESSION_ENDED = "session.ended"
 FORBIDDEN = "forbidden"
@@ -32,6 +33,7 @@ KINDS = {
     LOCKOUT: "Locked out (too many attempts)",
     MFA_FAILED: "Wrong authentication code",
     MFA_ENROLLED: "Set up an authenticator app",
+    MFA_RESET: "Authenticator app reset by the Pathways team",
     RECOVERY_CODE_USED: "Used a recovery code",
     SESSION_ENDED: "Session timed out",
     FORBIDDEN: "Refused (403)",
