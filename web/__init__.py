@@ -64,9 +64,11 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     from web import models  # noqa: F401  (registers every table on the metadata)
     from web.auth.sessions import load_user, register_sessions
+    from web.services import security_events
 
     login_manager.user_loader(load_user)
     register_sessions(app)
+    security_events.configure_log()
 
 
 def register_blueprints(app: Flask) -> None:

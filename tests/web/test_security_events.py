@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 
 from sqlalchemy import select
 
@@ -17,10 +18,15 @@ from tests.web.auth_helpers import (  # noqa: F401
 from web.extensions import db
 from web.models import SecurityEvent
 from web.models.base import utcnow
+from web.services import security_events
 
 
-def test_sign_ins_failures_sign_outs_and_refusals_are_logged_and_kept(app, client, program, caplog):
-    caplog.set_level(logging.INFO, logger="pathways.security")
+def test_sign_ins_failures_sign_outs_and_refusals_are_logged_and_kept(
+    app, client, program, caplog, request
+):
+    security_log = logging.getLogger("pathways.security")
+    security_log.addHandler(caplog.handler)  # it writes to its own handler, not the root's
+    request.addfinalizer(lambda: security_log.removeHandler(caplog.handler))
     apprentice = make_apprentice(program)
     db.session.commit()
 
@@ -45,6 +51,20 @@ def test_sign_ins_failures_sign_outs_and_refusals_are_logged_and_kept(app, clien
         "path": "/coordinator/",
         "method": "GET",
     }
+
+
+def test_security_events_go_to_standard_error_as_json_lines(app, capfd):
+    handler = logging.getLogger("pathways.security").handlers[0]
+    before = handler.setStream(sys.stderr)
+    try:
+        with app.test_request_context("/login"):
+            security_events.record(security_events.LOCKOUT, email="x@example.org", what="sign-in")
+    finally:
+        if before is not None:
+            handler.setStream(before)
+
+    line = capfd.readouterr().err.strip().splitlines()[-1]
+    assert json.loads(line)["event"] == "lockout" and json.loads(line)["what"] == "sign-in"
 
 
 def test_coordinators_see_security_events_a_page_at_a_time(app, client, program):

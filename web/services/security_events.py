@@ -41,6 +41,21 @@ KINDS = {
 }
 
 
+def configure_log() -> None:
+    """Write security events to standard error, one JSON object a line, whatever else logs.
+
+    Under gunicorn nothing configures the application's loggers, and Python would drop
+    INFO records; security events must never be dropped.
+    """
+    if logger.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def record(kind: str, *, user: User | None = None, email: str = "", **details) -> SecurityEvent:
     """Log one security event as a JSON line and add it to the session (the edge commits)."""
     event = SecurityEvent(
