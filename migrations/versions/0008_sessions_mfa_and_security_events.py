@@ -6,7 +6,7 @@ enrol an authenticator app (TOTP) and get single-use recovery codes, stored hash
 failures, lockouts and refused requests are kept as security events.
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-29 20:40:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -66,9 +66,9 @@ def test_registration_creates_profile_and_sends_the_new_apprentice_to_sign_in(cl
 
     # The answer is the one a taken address gets too (see test_account_enumeration.py).
     assert response.status_code == 200 and response.request.path == "/login"
-    assert "Thank you for registering. We have sent an email to maya@students.example.org" in page
+    assert "with the link we have sent to maya@students.example.org" in page
     assert "Sign out" not in page
-    assert "Welcome to Pathways" in outbox_text()
+    assert "Confirm your email address for Pathways" in outbox_text()
     signed_in = submit(
         client, "/login", {"email": "maya@students.example.org", "password": NEW_PASSWORD}
     )
@@ -192,7 +192,7 @@ def test_email_already_registered_answers_as_a_success_and_tells_the_owner(clien
     page = submit(client, URL, data).get_data(as_text=True)
 
     assert "already exists" not in page
-    assert "Thank you for registering. We have sent an email to" in page
+    assert "Thank you for registering. Confirm your email address" in page
     assert "You already have a Pathways account" in outbox_text()
     assert db.session.scalar(select(ApprenticeProfile)) is None
     assert len(db.session.scalars(select(User)).all()) == 3

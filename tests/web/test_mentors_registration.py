@@ -51,7 +51,7 @@ def test_registration_creates_mentor_then_signing_in_shows_the_dashboard(client,
     answer = submit(client, URL, mentor_form())
     assert answer.request.path == "/login"
     assert "Thank you for registering" in answer.get_data(as_text=True)
-    assert "Welcome to Pathways" in outbox_text()
+    assert "Confirm your email address for Pathways" in outbox_text()
     response = submit(
         client, "/login", {"email": "dana.okafor@cityofchicago.example", "password": NEW_PASSWORD}
     )
@@ -132,7 +132,7 @@ def test_duplicate_email_answers_as_a_success_and_tells_the_owner(client, progra
     page = submit(client, URL, mentor_form(email=program.coordinator.email)).get_data(as_text=True)
 
     assert 'id="email-error-1"' not in page
-    assert "Thank you for registering. We have sent an email to coord@city.example.gov" in page
+    assert "with the link we have sent to coord@city.example.gov" in page
     assert "You already have a Pathways account" in outbox_text()
     assert db.session.scalar(select(MentorProfile)) is None
 

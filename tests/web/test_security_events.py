@@ -8,7 +8,7 @@ import sys
 
 from sqlalchemy import select
 
-from tests.conftest import sign_in
+from tests.conftest import make_user, sign_in
 from tests.factories import make_apprentice
 from tests.web.auth_helpers import (  # noqa: F401
     each_request_starts_from_its_own_cookies,
@@ -16,7 +16,7 @@ from tests.web.auth_helpers import (  # noqa: F401
     sign_out,
 )
 from web.extensions import db
-from web.models import SecurityEvent
+from web.models import CoordinatorRole, Role, SecurityEvent
 from web.models.base import utcnow
 from web.services import security_events
 
@@ -87,7 +87,18 @@ def test_coordinators_see_security_events_a_page_at_a_time(app, client, program)
     assert 'href="/coordinator/security"' in first  # in the navigation
 
 
-def test_only_coordinators_open_the_security_events(app, client, program):
-    sign_in(client, program.partner_a_user)
+def test_only_program_admins_open_the_security_events(app, client, program):
+    reviewer = make_user(
+        Role.COORDINATOR, "rae@city.example.gov", "Rae", coordinator_role=CoordinatorRole.REVIEWER
+    )
+    db.session.commit()
+    sign_in(client, reviewer)
+    assert "Security events" not in client.get("/coordinator/").get_data(as_text=True)
 
+    assert client.get("/coordinator/security").status_code == 403
+
+    refused = db.session.scalars(select(SecurityEvent).where(SecurityEvent.kind == "forbidden"))
+    assert [(e.user_id, e.path) for e in refused] == [(reviewer.id, "/coordinator/security")]
+    sign_out(client)
+    sign_in(client, program.partner_a_user)
     assert client.get("/coordinator/security").status_code == 403

@@ -16,6 +16,7 @@ from web.auth.services import set_new_password
 from web.auth.sessions import SessionInterface
 from web.config import settings_from_env
 from web.extensions import db
+from web.services import accounts
 
 DASHBOARD = "/coordinator/"
 
@@ -164,3 +165,14 @@ def test_the_session_cookie_is_marked_secure_when_not_on_localhost(app, program)
 
     assert "Secure" in response.headers["Set-Cookie"]
     assert "HttpOnly" in response.headers["Set-Cookie"]
+
+
+def test_a_reactivated_account_does_not_revive_its_old_sessions(app, client, program):
+    partner = program.partner_a_user
+    sign_in(client, partner)
+
+    accounts.deactivate(partner, program.coordinator, reason="left the college")
+    accounts.reactivate(partner, program.coordinator)
+    db.session.commit()
+
+    assert not is_signed_in(client, "/partner/")

@@ -135,9 +135,8 @@ def set_password(token: str) -> Response:
 def registration_received(email: str) -> Response:
     """The one answer to a registration, whether or not the address already had an account."""
     flash(
-        f"Thank you for registering. We have sent an email to {email.strip()}: open the link "
-        "in it to confirm your address, then sign in with that address and the password "
-        "you chose.",
+        f"Thank you for registering. Confirm your email address with the link we have sent to "
+        f"{email.strip()}, then sign in with that address and the password you chose.",
         "success",
     )
     return redirect(url_for("auth.login"))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from web.access import program_admin_required
 from web.coordinator import bp
-from web.coordinator.views import coordinator_only
 from web.services import reports, security_events
 
 PER_PAGE = 50
 
 
 @bp.route("/security")
-@coordinator_only
+@program_admin_required
 def security_log() -> str:
     """Security events, newest first, a page at a time, optionally of one kind."""
     kind = request.args.get("kind", "")
