@@ -14,6 +14,7 @@ import pytest
 from flask_migrate import upgrade
 
 from web import create_app
+from web.auth.passwords import hash_password
 from web.extensions import db
 from web.models import Cohort, CoordinatorRole, PartnerInstitution, Role, User
 from web.services.taxonomy import ensure_skills
@@ -23,12 +24,21 @@ CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def test_config(database_url: str) -> dict:
-    """Settings for a test app: real database, CSRF on, tasks in-process."""
+    """Settings for a test app: real database, CSRF on, tasks in-process.
+
+    Rate limits count in this app's memory. Failed sign-ins keep their real limits (tests
+    that sign in correctly never use them up); forms that count every submission get room
+    for the tests that send them many times. The throttling tests set their own limits.
+    """
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "localhost",
+        "MFA_REQUIRED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "REGISTRATION_LIMIT": "1000 per hour",
+        "FORGOT_PASSWORD_LIMIT": "1000 per hour",
     }
 
 
@@ -97,10 +107,8 @@ class Program:
 
 @functools.cache
 def _password_hash() -> str:
-    """The test password's hash, computed once: scrypt takes ~0.3 s per user otherwise."""
-    user = User()
-    user.set_password(PASSWORD)
-    return user.password_hash
+    """The test password's Argon2id hash, computed once rather than for every user."""
+    return hash_password(PASSWORD)
 
 
 def make_user(

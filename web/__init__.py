@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from web.config import settings_from_env
-from web.extensions import csrf, db, login_manager, migrate
+from web.extensions import csrf, db, limiter, login_manager, migrate
 from web.models.base import LARGEST_ID
 
 logger = logging.getLogger(__name__)
@@ -61,10 +61,14 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     from web import models  # noqa: F401  (registers every table on the metadata)
-    from web.auth.services import load_user
+    from web.auth.sessions import load_user, register_sessions
+    from web.services import security_events
 
     login_manager.user_loader(load_user)
+    register_sessions(app)
+    security_events.configure_log()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -102,11 +106,13 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Make the program's vocabulary available to every template."""
     from web import catalog
+    from web.auth.passwords import PASSWORD_HINT
     from web.services import contact_details
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         catalog=catalog,
+        password_hint=PASSWORD_HINT,
         mentor_contact_shared=contact_details.mentor_contact_shared,
         apprentice_contact_shared=contact_details.apprentice_contact_shared,
     )

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from web.extensions import db
 from web.models import Role
-from web.services import audit
+from web.services import audit, security_events
 
 logger = logging.getLogger(__name__)
 READ_ONLY_MESSAGE = (
@@ -57,6 +57,7 @@ def _refuse_reviewer():
     audit.record(
         user, "access.refused", user, endpoint=request.endpoint or "", method=request.method
     )
+    security_events.record(security_events.FORBIDDEN, user=user, method=request.method)
     db.session.commit()
     logger.info("reviewer %s refused at %s", user.id, request.endpoint)
     page = render_template(

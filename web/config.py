@@ -27,6 +27,7 @@ def settings_from_env(instance_path: Path) -> dict:
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     redis_url = os.environ.get("REDIS_URL", "")
+    production = bool(os.environ.get("DATABASE_URL"))
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -45,13 +46,62 @@ def settings_from_env(instance_path: Path) -> dict:
         "RETENTION_DAYS_AFTER_ARCHIVE": int(os.environ.get("RETENTION_DAYS_AFTER_ARCHIVE", "365")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        "SESSION_COOKIE_SECURE": _cookie_secure(production),
+        # Minutes a session may go unused, by role: those who see many people's records
+        # are signed out sooner.
+        "SESSION_IDLE_MINUTES": {
+            "coordinator": 30,
+            "partner": 30,
+            "apprentice": 120,
+            "mentor": 120,
+            "default": 30,
+        },
+        "SESSION_ABSOLUTE_HOURS": int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")),
         # A form's CSRF token lasts as long as the browser's session, not one hour: a long
         # registration or import form filled in slowly must not be refused on sending.
         "WTF_CSRF_TIME_LIMIT": None,
         # A confirmed background check is valid this many days; then the matcher treats the
         # mentor as unchecked and the program admins are told.
         "BACKGROUND_CHECK_VALID_DAYS": int(os.environ.get("BACKGROUND_CHECK_VALID_DAYS", "730")),
+        # Coordinators and partner contacts confirm sign-ins with an authenticator app.
+        "MFA_REQUIRED": _flag("MFA_REQUIRED", default=production),
+        **rate_limit_settings(redis_url),
+    }
+
+
+def _flag(name: str, *, default: bool) -> bool:
+    """A yes/no setting: "1" or "0" in the environment, else `default`."""
+    value = os.environ.get(name, "")
+    return default if value == "" else value == "1"
+
+
+def _cookie_secure(production: bool) -> bool | str:
+    """Secure cookies in production; on the embedded default, unless reached as localhost."""
+    value = os.environ.get("SESSION_COOKIE_SECURE", "")
+    if value in ("0", "1"):
+        return value == "1"
+    return True if production else "auto"
+
+
+def rate_limit_settings(redis_url: str) -> dict:
+    """Flask-Limiter: counters in Redis when there is one, in memory otherwise; the limits."""
+    return {
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "socket_timeout": LIMITER_REDIS_TIMEOUT,
+            "socket_connect_timeout": LIMITER_REDIS_TIMEOUT,
+        },
+        "RATELIMIT_KEY_PREFIX": "pathways-limits",
+        # If Redis fails, count in this process rather than refuse or wait.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed sign-ins (and second-factor codes) per account, then per address.
+        "SIGN_IN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+        "SIGN_IN_LIMIT_PER_IP": "30 per 15 minutes",
+        "FORGOT_PASSWORD_LIMIT": "5 per 15 minutes",
+        # A school lab may register a class from one address: generous, but not unlimited.
+        "REGISTRATION_LIMIT": "30 per hour",
     }
 
 
@@ -62,6 +112,8 @@ MATCH_HARD_TIME_LIMIT = MATCH_SOFT_TIME_LIMIT + 60
 VISIBILITY_TIMEOUT = 2 * MATCH_HARD_TIME_LIMIT
 # Seconds to wait for Redis to accept a connection: a web request queueing a task must not hang.
 REDIS_CONNECT_TIMEOUT = 3
+# Seconds the rate limiter waits for Redis before counting in memory instead.
+LIMITER_REDIS_TIMEOUT = 0.5
 # Retry a failed publish or result-store connection briefly, then report the error.
 QUICK_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from functools import cache
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
+from web.auth.passwords import hash_password
 from web.catalog import DEPARTMENTS, JOB_TITLES, PATHWAYS, REGIONS
 from web.demo_bulk import email_local_part, insert_link_rows, insert_rows, unique_names
 from web.extensions import db
@@ -147,7 +147,7 @@ def _partner_email(name: str) -> str:
 @cache
 def _demo_password_hash() -> str:
     # Hashing is deliberately slow; one hash serves every demo account.
-    return generate_password_hash(DEMO_PASSWORD)
+    return hash_password(DEMO_PASSWORD)
 
 
 def _user(name: str, email: str, role: Role) -> User:

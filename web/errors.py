@@ -1,9 +1,12 @@
 """Error pages in plain language."""
 
 from flask import Flask, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from web.api.errors import error_response
+from web.extensions import db
+from web.services import security_events
 
 NUL = "\x00"
 NUL_MESSAGE = (
@@ -23,6 +26,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(403)
     def forbidden(error):
+        record_refusal()
         message = "Your account cannot open this page."
         return render_template("error.html", title="Not allowed", message=message), 403
 
@@ -30,6 +34,14 @@ def register_error_handlers(app: Flask) -> None:
     def not_found(error):
         message = "We could not find that page. It may have moved, or you may not have access."
         return render_template("error.html", title="Page not found", message=message), 404
+
+
+def record_refusal() -> None:
+    """Keep a security event for a refused (403) request, whatever the view had begun."""
+    db.session.rollback()
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    security_events.record(security_events.FORBIDDEN, user=user, method=request.method)
+    db.session.commit()
 
 
 def refuse_nul_characters():

@@ -1,5 +1,7 @@
 """Extension singletons, bound to the app in `create_app`."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -18,3 +20,6 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to see that page."
 login_manager.login_message_category = "info"
+# Counters in Redis (production) or memory (embedded default), from RATELIMIT_* settings;
+# each view states its own limits with the decorators of web/auth/throttling.py.
+limiter = Limiter(key_func=get_remote_address)

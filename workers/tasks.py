@@ -14,6 +14,7 @@ from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import ApprenticeProfile, MentorProfile, User
 from web.services import (
+    account_emails,
     check_expiry,
     contact_details,
     email_verification,
@@ -243,3 +244,18 @@ def erase_expired_personal_data(day: str | None = None) -> list[int]:
         logger.exception("retention run for %s failed", day or "today")
         raise
     return erased
+
+
+@shared_task(
+    name="workers.tasks.send_account_email",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_account_email(user_id: int, kind: str) -> bool:
+    """Email an active user that someone tried to register with their address."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        return False
+    notifications.deliver(account_emails.account_email(user, kind))
+    return True

@@ -89,3 +89,27 @@ def check_page(page, name: str) -> None:
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     assert page.evaluate(OVERFLOW) <= 0
     assert page.evaluate("() => document.documentElement.lang") == "en"
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: float = 1_900_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, *, minutes: float = 0, hours: float = 0) -> None:
+        """Move time forward."""
+        self.now += minutes * 60 + hours * 3600
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Control the time the sessions and authentication codes see."""
+    fake = Clock()
+    monkeypatch.setattr("web.auth.sessions.clock", fake)
+    monkeypatch.setattr("web.auth.views.clock", fake)
+    monkeypatch.setattr("web.auth.mfa_views.clock", fake)
+    return fake

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import text
-from werkzeug.security import generate_password_hash
 
 from tests.conftest import require_service
 from tests.conftest import test_config as settings_for
@@ -69,8 +68,8 @@ def forget_the_last_browser() -> None:
 @pytest.fixture
 def several_browsers(empty_program, monkeypatch):
     """New browsers on the PostgreSQL app; passwords hashed cheaply, to keep the test quick."""
-    fast = functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
-    monkeypatch.setattr("web.models.accounts.generate_password_hash", fast)
+    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    monkeypatch.setattr("web.auth.passwords.HASHER", cheap)
     return empty_program.test_client
 
 

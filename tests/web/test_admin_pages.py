@@ -11,7 +11,7 @@ from tests.conftest import make_user, sign_in, submit
 from tests.web import setup_helpers
 from tests.web.setup_helpers import emails_to, link_in_last_email
 from tests.web.test_intake import APPRENTICES, upload
-from tests.web.test_mentors_registration import mentor_form
+from tests.web.test_mentors_registration import NEW_PASSWORD, mentor_form
 from web.auth.tokens import InvalidLink, SpentLink
 from web.extensions import db
 from web.models import AuditEvent, CoordinatorRole, MentorProfile, MentorVetting, Role, User
@@ -40,6 +40,9 @@ def text(response) -> str:
 def test_a_mentor_sign_up_verifies_its_address_then_waits_for_a_coordinator(app, program):
     mentor = app.test_client()
     page = text(submit(mentor, "/mentor/register", mentor_form(email="kim@volunteers.example")))
+    assert "Confirm your email address" in page
+    signed_in = {"email": "kim@volunteers.example", "password": NEW_PASSWORD}
+    page = text(submit(mentor, "/login", signed_in))
     assert "Confirm your email address" in page and "You have no active apprentices" in page
     assert emails_to("kim@volunteers.example")[0]["Subject"] == (
         "Confirm your email address for Pathways"

@@ -192,7 +192,7 @@ def test_a_garbled_link_is_a_bad_request(client):
 @pytest.mark.parametrize(
     ("password", "confirm_with", "field", "message"),
     [
-        ("short", "short", "password", "Use at least 10 characters."),
+        ("short", "short", "password", "Use at least 12 characters."),
         (NEW_PASSWORD, "something-else-entirely", "confirm", "The two passwords are not the same."),
         ("", "", "password", "Choose a password."),
     ],

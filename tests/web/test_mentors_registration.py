@@ -9,7 +9,11 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token_from, sign_in, submit
 from tests.factories import make_mentor
-from tests.web.test_apprentices_registration import fast_password_hashing, is_checked  # noqa: F401
+from tests.web.test_apprentices_registration import (  # noqa: F401
+    fast_password_hashing,
+    is_checked,
+    outbox_text,
+)
 from web.extensions import db
 from web.models import MentorProfile, Role
 
@@ -43,8 +47,14 @@ def mentor_form(**changes) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def test_registration_creates_mentor_and_shows_dashboard(client, program):
-    response = submit(client, URL, mentor_form())
+def test_registration_creates_mentor_then_signing_in_shows_the_dashboard(client, program):
+    answer = submit(client, URL, mentor_form())
+    assert answer.request.path == "/login"
+    assert "Thank you for registering" in answer.get_data(as_text=True)
+    assert "Confirm your email address for Pathways" in outbox_text()
+    response = submit(
+        client, "/login", {"email": "dana.okafor@cityofchicago.example", "password": NEW_PASSWORD}
+    )
     page = response.get_data(as_text=True)
 
     assert response.status_code == 200
@@ -81,7 +91,7 @@ BAD_INPUT = [
     },
     {
         "email": ("nope", "Enter an email address like name@example.org."),
-        "password": ("short", "Use at least 10 characters."),
+        "password": ("short", "Use at least 12 characters."),
         "capacity": ("abc", "Enter a whole number from 1 to 5."),
         "job_title": ("other", "Type your job title, or choose one from the list."),
         "phone": ("call me", "Enter a phone number like 312-555-0100."),
@@ -118,11 +128,12 @@ def test_bad_input_is_explained_and_kept(client, program, bad):
     assert NEW_PASSWORD not in page
 
 
-def test_duplicate_email_is_shown_on_the_email_field(client, program):
+def test_duplicate_email_answers_as_a_success_and_tells_the_owner(client, program):
     page = submit(client, URL, mentor_form(email=program.coordinator.email)).get_data(as_text=True)
 
-    assert 'id="email-error-1"' in page
-    assert "An account with this email address already exists" in page
+    assert 'id="email-error-1"' not in page
+    assert "with the link we have sent to coord@city.example.gov" in page
+    assert "You already have a Pathways account" in outbox_text()
     assert db.session.scalar(select(MentorProfile)) is None
 
 

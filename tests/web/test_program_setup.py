@@ -17,7 +17,7 @@ from tests.conftest import submit
 from tests.factories import round_form
 from tests.web import setup_helpers
 from tests.web.setup_helpers import emails_to, link_in_last_email
-from tests.web.test_apprentices_registration import apprentice_form
+from tests.web.test_apprentices_registration import NEW_PASSWORD, apprentice_form
 from tests.web.test_mentors_registration import mentor_form
 from web.extensions import db
 from web.models import (
@@ -140,6 +140,7 @@ def test_a_program_is_set_up_from_nothing_and_publishes_its_first_round(several_
         apprentice_form(program, email="maya@students.example.org", **SAME_TIMES),
     )
     assert "Confirm your email address" in text_of(signed_up)
+    sign_in_as(apprentice, "maya@students.example.org")
     city_mentor, other_mentor = new_browser(), new_browser()
     for browser, name, email in (
         (city_mentor, "Dana Okafor", "dana@cityofchicago.org"),
@@ -148,6 +149,7 @@ def test_a_program_is_set_up_from_nothing_and_publishes_its_first_round(several_
         form = mentor_form(name=name, email=email, **SAME_TIMES)
         mentor_page = submit(browser, "/mentor/register", form)
         assert "Confirm your email address" in text_of(mentor_page)
+        sign_in_as(browser, email)
 
     # Nobody counts before verification and vetting: the cohort page says so.
     assert "0 apprentices can be matched" in text_of(admin.get(cohort_url))
@@ -205,3 +207,9 @@ def test_a_program_is_set_up_from_nothing_and_publishes_its_first_round(several_
         "mentor.approved",
         "round.published",
     } <= actions
+
+
+def sign_in_as(browser, email: str) -> None:
+    """Sign in with the password chosen at registration (the answer never signs in)."""
+    page = submit(browser, "/login", {"email": email, "password": NEW_PASSWORD})
+    assert "Welcome," in text_of(page)

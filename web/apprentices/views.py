@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from web.access import role_required
@@ -14,21 +14,19 @@ from web.apprentices.forms import (
     ResendConsentForm,
     WithdrawForm,
 )
+from web.auth import throttling
 from web.auth.services import EmailTaken
+from web.auth.views import registration_received
 from web.database import commits
 from web.errors_domain import DomainError
 from web.home.views import home_for
 from web.models import ApprenticeProfile, MentorshipStatus, Role
 from web.profile_fields import check_in_page, options, shared_form_data
-from web.services import erasure, guardians, mentorships
+from web.services import account_emails, erasure, guardians, mentorships
 
 
-@bp.route("/register", methods=["GET", "POST"])
-@commits
-def register() -> str | Response:
-    """Create an apprentice account and profile, then show the status page."""
-    if current_user.is_authenticated:
-        return redirect(home_for(current_user))
+def _registration_form() -> tuple[ApprenticeRegistrationForm, bool]:
+    """The registration form with its choices, and whether any cohort takes registrations."""
     form = ApprenticeRegistrationForm()
     partners = services.partner_choices()
     form.partner_id.choices = options([("", "- Select -"), *partners])
@@ -36,9 +34,27 @@ def register() -> str | Response:
     cohorts = services.open_cohort_choices() if partners else []
     form.cohort_id.choices = options([("", "- Select -"), *cohorts])
     form.cohort_start_dates = services.cohort_start_dates()
-    if cohorts and form.validate_on_submit():
+    return form, bool(cohorts)
+
+
+def _register_page() -> str:
+    form, registration_open = _registration_form()
+    return render_template(
+        "apprentices/register.html", form=form, registration_open=registration_open
+    )
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@throttling.request_limit("REGISTRATION_LIMIT", _register_page, "registration")
+@commits
+def register() -> str | Response:
+    """Create an apprentice account and profile; the answer never says if the email was taken."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form, registration_open = _registration_form()
+    if registration_open and form.validate_on_submit():
         try:
-            profile = services.register_apprentice(
+            services.register_apprentice(
                 name=form.name.data,
                 email=form.email.data,
                 password=form.password.data,
@@ -46,19 +62,16 @@ def register() -> str | Response:
                 cohort_id=int(form.cohort_id.data),
                 details=form.details(),
             )
-        except EmailTaken as error:
-            form.email.errors.append(str(error))
+        except EmailTaken:
+            account_emails.registration_with_taken_email(form.email.data)
+            return registration_received(form.email.data)
         except services.RegistrationClosed as error:
             form.cohort_id.errors.append(str(error))
         else:
-            login_user(profile.user)
-            flash(
-                "You are registered. Please confirm your email address with the link we sent; "
-                "then we match you with a mentor.",
-                "success",
-            )
-            return redirect(url_for("apprentices.status"))
-    return render_template("apprentices/register.html", form=form, registration_open=bool(cohorts))
+            return registration_received(form.email.data)
+    return render_template(
+        "apprentices/register.html", form=form, registration_open=registration_open
+    )
 
 
 @bp.route("/status")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
-from web.auth import verification, views  # noqa: E402,F401
+from web.auth import commands, mfa_views, verification, views  # noqa: E402,F401

@@ -1,24 +1,23 @@
 """Sign-in form, and the forms to ask for and use a set-password link."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from web.auth.services import MIN_PASSWORD_LENGTH
+from web.auth.passwords import password_problem
+
+
+def allowed_password(form: FlaskForm, field: PasswordField) -> None:
+    """Refuse a password that is too short, too long, or on the list of common ones."""
+    if field.data and (problem := password_problem(field.data)):
+        raise ValidationError(problem)
 
 
 def new_password_field() -> PasswordField:
     """A new password, with the rules every account follows."""
     return PasswordField(
         "Choose a password",
-        validators=[
-            DataRequired("Choose a password."),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
-            ),
-        ],
+        validators=[DataRequired("Choose a password."), allowed_password],
     )
 
 
@@ -38,6 +37,18 @@ class LoginForm(FlaskForm):
 
     email = EmailField("Email address", validators=[DataRequired(), Email()])
     password = PasswordField("Password", validators=[DataRequired()])
+
+
+class CodeForm(FlaskForm):
+    """A six-digit code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        "Authentication code",
+        validators=[
+            DataRequired("Enter the code your authenticator app shows."),
+            Length(max=20, message="Enter the 6 digits your app shows, or a recovery code."),
+        ],
+    )
 
 
 class ForgotPasswordForm(FlaskForm):

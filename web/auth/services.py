@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from web.auth.passwords import hash_password, password_problem, verify_dummy, verify_password
+from web.auth.sessions import end_all_sessions
 from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import Role, User
 from web.services import audit
 
-MIN_PASSWORD_LENGTH = 10
 # Accounts made without a password (imported people) store a hash no format matches.
 _UNUSABLE_PREFIX = "!"
 
@@ -18,14 +19,8 @@ class EmailTaken(DomainError):
     """Another account already uses this email address."""
 
 
-class PasswordTooShort(DomainError):
-    """The new password is shorter than MIN_PASSWORD_LENGTH."""
-
-
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the active user with this id, if any."""
-    user = db.session.get(User, int(user_id))
-    return user if user and user.active else None
+class PasswordNotAllowed(DomainError):
+    """The new password is too short, too long or too common."""
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -34,21 +29,35 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None."""
+    """The active user with this email and password, or None, in the same time either way.
+
+    A correct password stored under an older hash is hashed again with Argon2id.
+    """
     user = find_user_by_email(email)
-    if user and user.active and user.check_password(password):
-        return user
-    return None
+    if user is None or not has_usable_password(user):
+        verify_dummy(password)
+        return None
+    result = verify_password(user.password_hash, password)
+    if not (result.matches and user.active):
+        return None
+    if result.needs_rehash:
+        user.password_hash = hash_password(password)
+        db.session.flush()
+    return user
 
 
 def create_user(
     *, email: str, name: str, password: str, role: Role, partner_id: int | None = None
 ) -> User:
-    """Add a user; raise EmailTaken if the address is already registered."""
+    """Add a user; raise EmailTaken if the address is already registered.
+
+    The password is hashed first either way, so the answer takes as long for a taken address.
+    """
+    password_hash = hash_password(password)
     if find_user_by_email(email):
         raise EmailTaken("An account with this email address already exists. Sign in instead.")
     user = User(email=email.strip().lower(), name=name.strip(), role=role, partner_id=partner_id)
-    user.set_password(password)
+    user.password_hash = password_hash
     db.session.add(user)
     db.session.flush()
     return user
@@ -60,10 +69,11 @@ def has_usable_password(user: User) -> bool:
 
 
 def set_new_password(user: User, password: str) -> None:
-    """Replace `user`'s password, which also spends every set-password link sent to them."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordTooShort(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    """Replace `user`'s password, which spends every set-password link and ends every session."""
+    if problem := password_problem(password):
+        raise PasswordNotAllowed(problem)
     first = not has_usable_password(user)
-    user.set_password(password)
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
     audit.record(user, "password.set", user, first_password=first)
     db.session.flush()

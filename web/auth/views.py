@@ -1,44 +1,98 @@
 """Sign-in and sign-out pages, and setting a password from an emailed link."""
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from web.auth import bp
+from web.auth import bp, mfa, throttling
 from web.auth.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
-from web.auth.services import MIN_PASSWORD_LENGTH, authenticate, set_new_password
+from web.auth.services import authenticate, set_new_password
+from web.auth.sessions import clock, end_all_sessions
 from web.auth.tokens import RESET, InvalidLink, SpentLink, lifetime_in_words, user_for_token
 from web.database import commits
 from web.home.views import home_for
-from web.services import email_verification, invitations
+from web.models import User
+from web.services import email_verification, invitations, security_events
+
+PENDING_SINCE, PENDING_NEXT = "mfa_since", "mfa_next"
+
+
+def _login_page() -> str:
+    demo = not current_app.config["MFA_REQUIRED"]
+    return render_template("auth/login.html", form=LoginForm(), demo=demo)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttling.sign_in_limits(_login_page)
+@commits
 def login() -> str | Response:
-    """Sign in with email and password."""
+    """Sign in with email and password, then the authenticator code where one is needed."""
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
+            throttling.mark_failed()
+            security_events.record(security_events.SIGN_IN_FAILED, email=form.email.data)
             form.password.errors.append("That email and password do not match an account.")
+        elif mfa.required_for(user):
+            return _ask_for_second_factor(user)
         else:
-            login_user(user)
-            flash(f"Welcome, {user.name}.", "success")
-            return redirect(_safe_next() or home_for(user))
-    return render_template("auth/login.html", form=form)
+            return finish_sign_in(user, _safe_next())
+    demo = not current_app.config["MFA_REQUIRED"]
+    return render_template("auth/login.html", form=form, demo=demo)
+
+
+def _ask_for_second_factor(user: User) -> Response:
+    """Remember who passed the password step, and send them to the code (or set-up) page."""
+    session[throttling.PENDING_USER] = user.get_id()
+    session[PENDING_SINCE] = int(clock())
+    session[PENDING_NEXT] = _safe_next()
+    step = "auth.second_factor" if mfa.is_enrolled(user) else "auth.set_up_second_factor"
+    return redirect(url_for(step))
+
+
+def finish_sign_in(
+    user: User, next_page: str | None, *, welcome: str = "Welcome, {name}.", **details
+) -> Response:
+    """Sign `user` in (a fresh session and CSRF token), record it, and go on."""
+    for key in (throttling.PENDING_USER, PENDING_SINCE, PENDING_NEXT):
+        session.pop(key, None)
+    login_user(user)
+    security_events.record(security_events.SIGN_IN, user=user, **details)
+    flash(welcome.format(name=user.name), "success")
+    return redirect(next_page or home_for(user))
 
 
 @bp.post("/logout")
+@commits
 def logout() -> Response:
-    """Sign out."""
+    """Sign out, ending this account's sessions in every browser."""
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        security_events.record(security_events.SIGN_OUT, user=user)
+        end_all_sessions(user)
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("home.index"))
 
 
+def _forgot_page() -> str:
+    return render_template("auth/forgot_password.html", form=ForgotPasswordForm())
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@throttling.request_limit("FORGOT_PASSWORD_LIMIT", _forgot_page, "password link")
 @commits
 def forgot_password() -> str | Response:
     """Ask for a set-password link; the answer is the same whether the account exists or not."""
@@ -69,13 +123,23 @@ def set_password(token: str) -> Response:
     if form.validate_on_submit():
         set_new_password(user, form.password.data)
         email_verification.verify(user)  # the link reached the inbox: the address is theirs
-        login_user(user)
-        flash(f"Your password is set. Welcome, {user.name}.", "success")
-        return redirect(home_for(user))
-    page = render_template(
-        "auth/set_password.html", form=form, user=user, min_length=MIN_PASSWORD_LENGTH
-    )
+        if mfa.required_for(user):
+            flash("Your password is set.", "success")
+            return _ask_for_second_factor(user)
+        welcome = "Your password is set. Welcome, {name}."
+        return finish_sign_in(user, None, welcome=welcome, via="set_password")
+    page = render_template("auth/set_password.html", form=form, user=user)
     return _private(page, 200)
+
+
+def registration_received(email: str) -> Response:
+    """The one answer to a registration, whether or not the address already had an account."""
+    flash(
+        f"Thank you for registering. Confirm your email address with the link we have sent to "
+        f"{email.strip()}, then sign in with that address and the password you chose.",
+        "success",
+    )
+    return redirect(url_for("auth.login"))
 
 
 def _private(body: str, status: int) -> Response:

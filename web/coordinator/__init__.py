@@ -10,5 +10,6 @@ from web.coordinator import (  # noqa: E402,F401
     mentors,
     program,
     round_review,
+    security,
     views,
 )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web import catalog
 from web.access import role_required
+from web.auth import throttling
 from web.auth.services import EmailTaken
+from web.auth.views import registration_received
 from web.database import commits
 from web.errors_domain import DomainError
 from web.home.views import home_for
@@ -22,34 +24,33 @@ from web.mentors.forms import (
 )
 from web.models import MentorProfile, Mentorship, MentorshipStatus, Role
 from web.profile_fields import check_in_page, shared_form_data
-from web.services import mentorships, vetting
+from web.services import account_emails, mentorships, vetting
+
+
+def _register_page() -> str:
+    return render_template("mentors/register.html", form=MentorRegistrationForm())
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@throttling.request_limit("REGISTRATION_LIMIT", _register_page, "registration")
 @commits
 def register() -> str | Response:
-    """Create a mentor account and profile, then show the dashboard."""
+    """Create a mentor account and profile; the answer never says if the email was taken."""
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = MentorRegistrationForm()
     if form.validate_on_submit():
         try:
-            profile = services.register_mentor(
+            services.register_mentor(
                 name=form.name.data,
                 email=form.email.data,
                 password=form.password.data,
                 details=form.details(),
             )
-        except EmailTaken as error:
-            form.email.errors.append(str(error))
-        else:
-            login_user(profile.user)
-            flash(
-                "Thank you for volunteering. Please confirm your email address with the link "
-                "we sent; a program coordinator then reviews your offer.",
-                "success",
-            )
-            return redirect(url_for("mentors.dashboard"))
+        except EmailTaken:
+            account_emails.registration_with_taken_email(form.email.data)
+            return registration_received(form.email.data)
+        return registration_received(form.email.data)
     return render_template("mentors/register.html", form=form)
 
 

@@ -20,6 +20,7 @@ from web.models.profiles import (
     MentorVetting,
 )
 from web.models.program import Cohort, PartnerInstitution, Skill
+from web.models.security import RecoveryCode, SecurityEvent
 
 __all__ = [
     "ApiToken",
@@ -42,8 +43,10 @@ __all__ = [
     "PartnerInstitution",
     "PeopleImport",
     "ProposedMatch",
+    "RecoveryCode",
     "Role",
     "RoundStatus",
+    "SecurityEvent",
     "Skill",
     "UnmatchedApprentice",
     "User",

@@ -7,9 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import BigInteger, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from web.extensions import db
 from web.models.base import created_at, int_pk
@@ -55,6 +54,12 @@ class User(UserMixin, db.Model):
     created_at: Mapped[created_at]
     # Set when the person's data was erased: the row stays, as the audit log points at it.
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Part of every session cookie's user id: raising it ends all of the user's sessions.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The last TOTP time step accepted, so a code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     partner: Mapped[PartnerInstitution | None] = relationship(back_populates="contacts")
     apprentice_profile: Mapped[ApprenticeProfile | None] = relationship(back_populates="user")
@@ -66,13 +71,21 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session: the user id and the session version."""
+        return f"{self.id}:{self.session_version}"
+
     def set_password(self, password: str) -> None:
-        """Store a salted hash of `password`, never the password itself."""
-        self.password_hash = generate_password_hash(password)
+        """Store an Argon2id hash of `password`, never the password itself."""
+        from web.auth.passwords import hash_password
+
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         """True if `password` matches the stored hash."""
-        return check_password_hash(self.password_hash, password)
+        from web.auth.passwords import verify_password
+
+        return verify_password(self.password_hash, password).matches
 
     def has_role(self, role: Role) -> bool:
         """True if this user acts in `role`."""

@@ -8,6 +8,7 @@ import secrets
 from sqlalchemy import Select, func, select, update
 
 from web.auth.services import find_user_by_email
+from web.auth.sessions import end_all_sessions
 from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import ApiToken, CoordinatorRole, PartnerInstitution, Role, User
@@ -140,6 +141,8 @@ def deactivate(user: User, actor: User, reason: str = "") -> int:
     if not user.active:
         raise DomainError(f"{user.name}'s account is already deactivated.")
     user.active = False  # the session loader refuses inactive users on their next request
+    # A new session version too: reactivating the account later does not revive old cookies.
+    end_all_sessions(user)
     revoked = db.session.execute(
         update(ApiToken)
         .where(ApiToken.created_by_id == user.id, ApiToken.revoked_at.is_(None))
