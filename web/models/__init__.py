@@ -20,6 +20,15 @@ from web.models.profiles import (
     MentorVetting,
 )
 from web.models.program import Cohort, PartnerInstitution, Skill
+from web.models.program_year import (
+    CohortReminderSettings,
+    EmailPreference,
+    Goal,
+    Meeting,
+    PairFlag,
+    ReminderSent,
+    Survey,
+)
 
 __all__ = [
     "ApiToken",
@@ -29,21 +38,28 @@ __all__ = [
     "AuditEvent",
     "CheckIn",
     "Cohort",
+    "CohortReminderSettings",
     "CoordinatorRole",
+    "EmailPreference",
+    "Goal",
     "ImportStatus",
     "MatchRound",
     "MatchStatus",
+    "Meeting",
     "MentorProfile",
     "MentorSkill",
     "MentorVetting",
     "Mentorship",
     "MentorshipStatus",
+    "PairFlag",
     "PartnerInstitution",
     "PeopleImport",
     "ProposedMatch",
+    "ReminderSent",
     "Role",
     "RoundStatus",
     "Skill",
+    "Survey",
     "UnmatchedApprentice",
     "User",
 ]
