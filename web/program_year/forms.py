@@ -1,0 +1,105 @@
+"""Forms of the program year: meetings, goals, surveys, cohort reminder settings."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, StringField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from web.profile_fields import MultiCheckboxField
+from web.services.meetings import MAX_MINUTES, MIN_MINUTES
+
+
+class PlainDateField(DateField):
+    """A date field whose message for a bad date is plain language."""
+
+    def process_formdata(self, valuelist):
+        """Read a date, or record a clear message."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a date like 2027-03-14.") from error
+
+
+class PlainTimeField(TimeField):
+    """A time field whose message for a bad time is plain language."""
+
+    def process_formdata(self, valuelist):
+        """Read a time, or record a clear message."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a time like 17:30.") from error
+
+
+class WholeNumber(IntegerField):
+    """An integer field whose message for non-numbers is plain language."""
+
+    def process_formdata(self, valuelist):
+        """Read a whole number, or record a clear message."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a whole number.") from error
+
+
+def _minutes_field() -> WholeNumber:
+    return WholeNumber(
+        "Length in minutes",
+        validators=[
+            InputRequired("Enter how long the meeting is, in minutes."),
+            NumberRange(MIN_MINUTES, MAX_MINUTES, f"Enter {MIN_MINUTES} to {MAX_MINUTES}."),
+        ],
+    )
+
+
+def _topic_field() -> StringField:
+    return StringField(
+        "Topic",
+        validators=[
+            DataRequired("Say what the meeting is about."),
+            Length(max=200, message="Keep the topic under 200 characters."),
+        ],
+    )
+
+
+class LogMeetingForm(FlaskForm):
+    """A meeting the pair has held."""
+
+    held_on = PlainDateField("Date of the meeting", validators=[InputRequired("Enter a date.")])
+    minutes = _minutes_field()
+    topic = _topic_field()
+
+
+class ProposeMeetingForm(FlaskForm):
+    """A meeting to invite the other side to."""
+
+    starts_on = PlainDateField("Date", validators=[InputRequired("Enter a date.")])
+    starts_at = PlainTimeField("Start time", validators=[InputRequired("Enter a start time.")])
+    minutes = _minutes_field()
+    topic = _topic_field()
+    place = StringField(
+        "Place or video link",
+        validators=[Optional(), Length(max=200, message="Keep this under 200 characters.")],
+    )
+
+
+class GoalForm(FlaskForm):
+    """A goal for the pair, tied to one or more skills of the taxonomy."""
+
+    title = StringField(
+        "Goal",
+        validators=[
+            DataRequired("Describe the goal."),
+            Length(max=200, message="Keep the goal under 200 characters."),
+        ],
+    )
+    skills = MultiCheckboxField(
+        "Skills this goal builds",
+        coerce=int,
+        validators=[DataRequired("Choose at least one skill.")],
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

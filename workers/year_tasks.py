@@ -1,0 +1,40 @@
+"""Celery tasks of the program year: thin wrappers that call the program-year services."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from celery import shared_task
+
+from web.extensions import db
+from web.models import Meeting
+from web.services import meetings, reminders
+
+logger = logging.getLogger(__name__)
+MAIL_ERRORS = (OSError, smtplib.SMTPException)
+
+
+@shared_task(
+    name="workers.year_tasks.send_meeting_invitation",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_meeting_invitation(meeting_id: int) -> bool:
+    """Email a proposed meeting's invitation to the other side, once."""
+    meeting = db.session.get(Meeting, meeting_id)
+    message = meetings.invitation_email(meeting) if meeting else None
+    if message is None:
+        return False
+    attendee_email = message["To"]
+    sent = reminders.send_once(
+        "meeting_invitation",
+        str(meeting.id),
+        meetings.pairs.other_side(meeting.mentorship, meeting.author),
+        "once",
+        message,
+    )
+    db.session.commit()
+    logger.info("meeting %s invitation to %s: %s", meeting_id, attendee_email, sent)
+    return sent
