@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from web.profile_fields import MultiCheckboxField
 from web.services.meetings import MAX_MINUTES, MIN_MINUTES
@@ -84,6 +91,16 @@ class ProposeMeetingForm(FlaskForm):
     )
 
 
+class SkillsField(MultiCheckboxField):
+    """Skills of the taxonomy as checkboxes, with a plain message for unknown ones."""
+
+    def pre_validate(self, form):
+        """Accept only skills offered on the page."""
+        offered = {value for value, _ in self.choices}
+        if any(value not in offered for value in self.data or []):
+            raise ValidationError("Choose skills from the list.")
+
+
 class GoalForm(FlaskForm):
     """A goal for the pair, tied to one or more skills of the taxonomy."""
 
@@ -94,7 +111,7 @@ class GoalForm(FlaskForm):
             Length(max=200, message="Keep the goal under 200 characters."),
         ],
     )
-    skills = MultiCheckboxField(
+    skills = SkillsField(
         "Skills this goal builds",
         coerce=int,
         validators=[DataRequired("Choose at least one skill.")],
