@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from datetime import date, datetime
 
 from celery import shared_task
 
 from web.extensions import db
 from web.models import Meeting
-from web.services import meetings, reminders
+from web.services import flags, meetings, reminders
 
 logger = logging.getLogger(__name__)
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
@@ -38,3 +39,29 @@ def send_meeting_invitation(meeting_id: int) -> bool:
     db.session.commit()
     logger.info("meeting %s invitation to %s: %s", meeting_id, attendee_email, sent)
     return sent
+
+
+@shared_task(
+    name="workers.year_tasks.send_daily_reminders",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=60,
+    max_retries=5,
+)
+def send_daily_reminders(today_iso: str | None = None) -> int:
+    """Raise the day's flags and send the day's reminders and nudges; each once."""
+    today = date.fromisoformat(today_iso) if today_iso else city_today()
+    new_flags = flags.raise_flags(today)
+    db.session.commit()
+    sent = 0
+    for due in reminders.due_emails(today):
+        if reminders.send_due(due, today):
+            sent += 1
+        # Commit after each email, so a retry after a failure resends none already sent.
+        db.session.commit()
+    logger.info("%s: %d flag(s) raised, %d reminder(s) sent", today, len(new_flags), sent)
+    return sent
+
+
+def city_today() -> date:
+    """Today's date in the city's time zone."""
+    return datetime.now(meetings.program_timezone()).date()

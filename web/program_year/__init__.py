@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("program_year", __name__, template_folder="templates")
 
-from web.program_year import views, views_links  # noqa: E402,F401
+from web.program_year import views, views_cohorts, views_links  # noqa: E402,F401

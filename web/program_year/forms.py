@@ -120,3 +120,22 @@ class GoalForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class ReminderDaysForm(FlaskForm):
+    """N and M of a cohort."""
+
+    nudge_after_days = WholeNumber(
+        "Remind a mentor who has not answered after (days)",
+        validators=[InputRequired("Enter a number of days."), NumberRange(1, 60, "Enter 1 to 60.")],
+    )
+    escalate_after_days = WholeNumber(
+        "Tell the coordinators after (days)",
+        validators=[InputRequired("Enter a number of days."), NumberRange(1, 60, "Enter 1 to 60.")],
+    )
+
+    def validate_escalate_after_days(self, field):
+        """Coordinators hear after the mentor's reminder, not before."""
+        nudge = self.nudge_after_days.data
+        if nudge is not None and field.data is not None and field.data <= nudge:
+            raise ValidationError("Choose more days than for the mentor's reminder.")
