@@ -10,7 +10,7 @@ from celery import shared_task
 
 from web.extensions import db
 from web.models import Meeting
-from web.services import flags, meetings, reminders
+from web.services import flags, meetings, reminders, surveys
 
 logger = logging.getLogger(__name__)
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
@@ -53,7 +53,7 @@ def send_daily_reminders(today_iso: str | None = None) -> int:
     new_flags = flags.raise_flags(today)
     db.session.commit()
     sent = 0
-    for due in reminders.due_emails(today):
+    for due in reminders.due_emails(today) + surveys.due_surveys(today):
         if reminders.send_due(due, today):
             sent += 1
         # Commit after each email, so a retry after a failure resends none already sent.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, TimeField
+from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField, TimeField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -13,7 +13,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from web.profile_fields import MultiCheckboxField
+from web.profile_fields import MultiCheckboxField, options
 from web.services.meetings import MAX_MINUTES, MIN_MINUTES
 
 
@@ -139,3 +139,22 @@ class ReminderDaysForm(FlaskForm):
         nudge = self.nudge_after_days.data
         if nudge is not None and field.data is not None and field.data <= nudge:
             raise ValidationError("Choose more days than for the mentor's reminder.")
+
+
+class SurveyForm(FlaskForm):
+    """The three questions of a pulse or end-of-year survey."""
+
+    satisfaction = RadioField(
+        "How satisfied are you with your mentorship?",
+        choices=options((str(n), str(n)) for n in range(1, 6)),
+        validators=[InputRequired("Choose a number from 1 to 5.")],
+    )
+    would_recommend = RadioField(
+        "How likely are you to recommend Pathways to a friend or colleague?",
+        choices=options((str(n), str(n)) for n in range(11)),
+        validators=[InputRequired("Choose a number from 0 to 10.")],
+    )
+    comment = TextAreaField(
+        "Anything else you want to tell us?",
+        validators=[Optional(), Length(max=2000, message="Keep this under 2,000 characters.")],
+    )

@@ -94,6 +94,8 @@ def due_emails(today: date) -> list[DueEmail]:
 
 def send_due(due: DueEmail, today: date) -> bool:
     """Write and send one due email once; False if it was sent or its person opted out."""
+    if already_sent(due.kind, due.subject_key, due.recipient, due.period):
+        return False
     message = due.write()
     if message is None:
         logger.info("%s for %s: %s opted out", due.kind, due.subject_key, due.recipient.id)
