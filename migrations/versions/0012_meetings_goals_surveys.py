@@ -35,12 +35,13 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('subject_key', sa.String(length=40), nullable=False),
-    sa.Column('recipient_id', sa.Integer(), nullable=False),
+    sa.Column('audience', sa.String(length=40), nullable=False),
+    sa.Column('recipient_id', sa.Integer(), nullable=True),
     sa.Column('period', sa.String(length=20), nullable=False),
     sa.Column('sent_on', sa.Date(), nullable=False),
     sa.ForeignKeyConstraint(['recipient_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('kind', 'subject_key', 'recipient_id', 'period')
+    sa.UniqueConstraint('kind', 'subject_key', 'audience', 'period')
     )
     op.create_table('goals',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -90,12 +90,14 @@ class ReminderSent(db.Model):
     """One periodic email sent for a period (a day or a month); never sent twice."""
 
     __tablename__ = "reminders_sent"
-    __table_args__ = (UniqueConstraint("kind", "subject_key", "recipient_id", "period"),)
+    __table_args__ = (UniqueConstraint("kind", "subject_key", "audience", "period"),)
 
     id: Mapped[int_pk]
     kind: Mapped[str] = mapped_column(String(40))
     subject_key: Mapped[str] = mapped_column(String(40))
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # "user:<id>" for a person, "partner:<id>" for a partner institution's addresses.
+    audience: Mapped[str] = mapped_column(String(40))
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     period: Mapped[str] = mapped_column(String(20))
     sent_on: Mapped[date] = mapped_column(Date)
 

@@ -11,7 +11,14 @@ from email.message import EmailMessage
 from sqlalchemy import select
 
 from web.extensions import db
-from web.models import Mentorship, MentorshipStatus, ReminderSent, Role, User
+from web.models import (
+    Mentorship,
+    MentorshipStatus,
+    PartnerInstitution,
+    ReminderSent,
+    Role,
+    User,
+)
 from web.services import audit
 from web.services.email_preferences import optional_email, required_email
 from web.services.mentorships import month_label
@@ -38,19 +45,26 @@ class DueEmail:
 
     kind: str
     subject_key: str
-    recipient: User
+    recipient: User | PartnerInstitution
     period: str
     write: Callable[[], EmailMessage | None]
 
 
-def already_sent(kind: str, subject_key: str, recipient: User, period: str) -> bool:
+def audience_of(recipient: User | PartnerInstitution) -> str:
+    """'user:<id>' or 'partner:<id>': who a periodic email went to, without the address."""
+    return f"{'user' if isinstance(recipient, User) else 'partner'}:{recipient.id}"
+
+
+def already_sent(
+    kind: str, subject_key: str, recipient: User | PartnerInstitution, period: str
+) -> bool:
     """True if this email went to `recipient` for `period` already."""
     return (
         db.session.scalar(
             select(ReminderSent.id).where(
                 ReminderSent.kind == kind,
                 ReminderSent.subject_key == subject_key,
-                ReminderSent.recipient_id == recipient.id,
+                ReminderSent.audience == audience_of(recipient),
                 ReminderSent.period == period,
             )
         )
@@ -61,7 +75,7 @@ def already_sent(kind: str, subject_key: str, recipient: User, period: str) -> b
 def send_once(
     kind: str,
     subject_key: str,
-    recipient: User,
+    recipient: User | PartnerInstitution,
     period: str,
     message: EmailMessage,
     today: date | None = None,
@@ -73,7 +87,8 @@ def send_once(
         ReminderSent(
             kind=kind,
             subject_key=subject_key,
-            recipient_id=recipient.id,
+            audience=audience_of(recipient),
+            recipient_id=recipient.id if isinstance(recipient, User) else None,
             period=period,
             sent_on=today or date.today(),
         )
