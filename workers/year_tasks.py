@@ -10,7 +10,7 @@ from celery import shared_task
 
 from web.extensions import db
 from web.models import Meeting
-from web.services import flags, meetings, reminders, surveys
+from web.services import decline_notices, flags, meetings, reminders, surveys
 
 logger = logging.getLogger(__name__)
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
@@ -52,13 +52,34 @@ def send_daily_reminders(today_iso: str | None = None) -> int:
     today = date.fromisoformat(today_iso) if today_iso else city_today()
     new_flags = flags.raise_flags(today)
     db.session.commit()
+    due = reminders.due_emails(today) + surveys.due_surveys(today)
+    sent = _send_each(due + decline_notices.decline_notices(today), today)
+    digests, listed = flags.digest_emails(today)
+    sent += _send_each(digests, today)
+    flags.mark_digested(listed, today)
+    db.session.commit()
+    logger.info("%s: %d flag(s) raised, %d email(s) sent", today, len(new_flags), sent)
+    return sent
+
+
+@shared_task(
+    name="workers.year_tasks.send_decline_notices",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_decline_notices(mentorship_id: int) -> int:
+    """Tell the apprentice, their partner and the coordinators that a mentor declined."""
+    today = city_today()
+    return _send_each(decline_notices.decline_notices(today, mentorship_id), today)
+
+
+def _send_each(due: list[reminders.DueEmail], today: date) -> int:
     sent = 0
-    for due in reminders.due_emails(today) + surveys.due_surveys(today):
-        if reminders.send_due(due, today):
-            sent += 1
+    for email in due:
+        sent += reminders.send_due(email, today)
         # Commit after each email, so a retry after a failure resends none already sent.
         db.session.commit()
-    logger.info("%s: %d flag(s) raised, %d reminder(s) sent", today, len(new_flags), sent)
     return sent
 
 

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from web import catalog
 from web.access import role_required
 from web.auth.services import EmailTaken
-from web.database import commits
+from web.database import commits, enqueue_after_commit
 from web.errors_domain import DomainError
 from web.home.views import home_for
 from web.mentors import bp, services
@@ -117,6 +117,7 @@ def _answer(mentorship: Mentorship, *, accept: bool, reason: str) -> None:
     if accept:
         flash(f"You confirmed {name}. Please get in touch to plan your first meeting.", "success")
     else:
+        enqueue_after_commit("workers.year_tasks.send_decline_notices", mentorship.id)
         flash(f"You declined {name}. They will be matched again in the next round.", "success")
 
 

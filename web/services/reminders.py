@@ -180,7 +180,7 @@ def _idle_writer(mentorship: Mentorship, person: User):
 def confirmation_nudges(today: date) -> list[DueEmail]:
     """Mentors who have not answered in N days are nudged; after M days coordinators are told."""
     due = []
-    coordinators = None
+    staff = None
     for m in mentorships_in(MentorshipStatus.AWAITING_MENTOR):
         nudge_days, escalate_days = reminder_days(m.apprentice.cohort_id)
         waited = (today - published_on(m)).days
@@ -188,10 +188,10 @@ def confirmation_nudges(today: date) -> list[DueEmail]:
             mentor = m.mentor.user
             due.append(DueEmail("confirm_nudge", str(m.id), mentor, "once", _nudge_writer(m)))
         if waited >= escalate_days:
-            coordinators = coordinators if coordinators is not None else _coordinators()
+            staff = staff if staff is not None else coordinators()
             due += [
                 DueEmail("confirm_escalation", str(m.id), c, "once", _escalation_writer(m, c))
-                for c in coordinators
+                for c in staff
             ]
     return due
 
@@ -228,7 +228,8 @@ def _escalation_writer(mentorship: Mentorship, coordinator: User):
     return write
 
 
-def _coordinators() -> list[User]:
+def coordinators() -> list[User]:
+    """Active coordinators, who hear about escalations, declines and flags."""
     return list(
         db.session.scalars(
             select(User).where(User.role == Role.COORDINATOR, User.active).order_by(User.id)
