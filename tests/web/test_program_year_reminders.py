@@ -6,12 +6,20 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from tests.conftest import sign_in, submit
-from tests.web.program_year import live_pair
+from tests.conftest import make_user, sign_in, submit
+from tests.web.program_year import live_pair, switch_person
 from tests.web.test_publishing import smtp  # noqa: F401  (the real SMTP server fixture)
 from web.database import send_task
 from web.extensions import db
-from web.models import AuditEvent, CheckIn, Meeting, MentorshipStatus, PairFlag, Role
+from web.models import (
+    AuditEvent,
+    CheckIn,
+    CoordinatorRole,
+    Meeting,
+    MentorshipStatus,
+    PairFlag,
+    Role,
+)
 from web.services import email_preferences
 from workers.schedule import PROGRAM_YEAR_BEAT_SCHEDULE
 
@@ -152,9 +160,15 @@ def test_the_beat_schedule_names_a_registered_task(app):
         assert entry["task"] in celery.tasks
 
 
-def test_only_coordinators_set_reminder_days(client, program):
+def test_only_program_admins_set_reminder_days(app, client, program):
     mentorship = live_pair(program)
     sign_in(client, mentorship.mentor.user)
     url = f"/program-year/cohorts/{program.cohort.id}/reminders"
     assert client.get(url).status_code == 403
-    assert mentorship.mentor.user.role == Role.MENTOR
+    reviewer = make_user(
+        Role.COORDINATOR, "rev@city.example.gov", coordinator_role=CoordinatorRole.REVIEWER
+    )
+    db.session.commit()
+    assert switch_person(app, reviewer).get(url).status_code == 403
+    admin = switch_person(app, program.coordinator)
+    assert url in admin.get(f"/coordinator/cohorts/{program.cohort.id}").text

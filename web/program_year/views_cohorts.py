@@ -6,17 +6,17 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from web.access import role_required
+from web.access import program_admin_required
 from web.database import commits
 from web.extensions import db
-from web.models import Cohort, Role
+from web.models import Cohort
 from web.program_year import bp
 from web.program_year.forms import ReminderDaysForm
 from web.services import reminder_settings
 
 
 @bp.route("/program-year/cohorts/<int:cohort_id>/reminders", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@program_admin_required
 @commits
 def cohort_reminders(cohort_id: int) -> str | Response:
     """Set after how many days a silent mentor is reminded, then the coordinators told."""
