@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from web.home import bp as home_bp
     from web.mentors import bp as mentors_bp
     from web.partners import bp as partners_bp
+    from web.program_year import bp as program_year_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(coordinator_bp, url_prefix="/coordinator")
     app.register_blueprint(admin_bp, url_prefix="/coordinator/admin")
     app.register_blueprint(partners_bp, url_prefix="/partner")
+    app.register_blueprint(program_year_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(account_bp, url_prefix="/account")
     csrf.exempt(api_bp)

@@ -35,4 +35,8 @@ BEAT_SCHEDULE = {
         "task": "workers.tasks.check_background_check_expiry",
         "schedule": _daily(hour=6, minute=0),
     },
+    "program-year-daily-reminders": {
+        "task": "workers.year_tasks.send_daily_reminders",
+        "schedule": _daily(hour=14, minute=0),  # 8 am in Chicago
+    },
 }

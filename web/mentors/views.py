@@ -11,7 +11,7 @@ from web.access import role_required
 from web.auth import throttling
 from web.auth.services import EmailTaken
 from web.auth.views import registration_received
-from web.database import commits
+from web.database import commits, enqueue_after_commit
 from web.errors_domain import DomainError
 from web.home.views import home_for
 from web.mentors import bp, services
@@ -118,6 +118,7 @@ def _answer(mentorship: Mentorship, *, accept: bool, reason: str) -> None:
     if accept:
         flash(f"You confirmed {name}. Please get in touch to plan your first meeting.", "success")
     else:
+        enqueue_after_commit("workers.year_tasks.send_decline_notices", mentorship.id)
         flash(f"You declined {name}. They will be matched again in the next round.", "success")
 
 

@@ -21,6 +21,15 @@ from web.models.profiles import (
 )
 from web.models.program import Cohort, PartnerInstitution, Skill
 from web.models.security import RecoveryCode, SecurityEvent
+from web.models.program_year import (
+    CohortReminderSettings,
+    EmailPreference,
+    Goal,
+    Meeting,
+    PairFlag,
+    ReminderSent,
+    Survey,
+)
 
 __all__ = [
     "ApiToken",
@@ -30,24 +39,31 @@ __all__ = [
     "AuditEvent",
     "CheckIn",
     "Cohort",
+    "CohortReminderSettings",
     "CoordinatorRole",
+    "EmailPreference",
+    "Goal",
     "ImportStatus",
     "MatchRound",
     "MatchStatus",
+    "Meeting",
     "MentorProfile",
     "MentorSkill",
     "MentorVetting",
     "Mentorship",
     "MentorshipOutcome",
     "MentorshipStatus",
+    "PairFlag",
     "PartnerInstitution",
     "PeopleImport",
     "ProposedMatch",
     "RecoveryCode",
+    "ReminderSent",
     "Role",
     "RoundStatus",
     "SecurityEvent",
     "Skill",
+    "Survey",
     "UnmatchedApprentice",
     "User",
 ]

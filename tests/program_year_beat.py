@@ -1,0 +1,18 @@
+"""`celery -A tests.program_year_beat beat`: the program-year job of the schedule, every second.
+
+The entry is the one in workers/schedule.py with its day fixed by PATHWAYS_TEST_DAY,
+so a test controls the date the job serves instead of waiting for it.
+"""
+
+import os
+
+from workers import app
+from workers.schedule import BEAT_SCHEDULE
+
+DAILY_REMINDERS = "workers.year_tasks.send_daily_reminders"
+
+app.conf.beat_schedule = {
+    name: {**entry, "schedule": 1.0, "args": (os.environ["PATHWAYS_TEST_DAY"],)}
+    for name, entry in BEAT_SCHEDULE.items()
+    if entry["task"] == DAILY_REMINDERS
+}
