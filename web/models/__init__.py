@@ -20,7 +20,6 @@ from web.models.profiles import (
     MentorVetting,
 )
 from web.models.program import Cohort, PartnerInstitution, Skill
-from web.models.security import RecoveryCode, SecurityEvent
 from web.models.program_year import (
     CohortReminderSettings,
     EmailPreference,
@@ -30,6 +29,7 @@ from web.models.program_year import (
     ReminderSent,
     Survey,
 )
+from web.models.security import RecoveryCode, SecurityEvent
 
 __all__ = [
     "ApiToken",
