@@ -13,6 +13,7 @@ from web.extensions import db
 from web.models import EmailPreference, User
 from web.models.base import utcnow
 from web.services import audit
+from web.services.minors import guardian_copies
 from web.services.notifications import absolute_url, compose
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def optional_email(user: User, subject: str, lines: list[str]) -> EmailMessage |
         "You can turn off reminders and other non-essential Pathways emails here:",
         link,
     ]
-    message = compose([user.email], subject, lines + footer)
+    message = compose([user.email], subject, lines + footer, cc=guardian_copies([user.email]))
     message["List-Unsubscribe"] = f"<{link}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
@@ -81,4 +82,4 @@ def optional_email(user: User, subject: str, lines: list[str]) -> EmailMessage |
 def required_email(to: list[str], subject: str, lines: list[str], why: str) -> EmailMessage:
     """An email the program must send; its footer says why it cannot be turned off."""
     footer = ["", "--", f"This email cannot be turned off: {why}"]
-    return compose(to, subject, lines + footer)
+    return compose(to, subject, lines + footer, cc=guardian_copies(to))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from web.extensions import db
-from web.models import ApprenticeProfile, Cohort
+from web.models import ApprenticeProfile, Cohort, User
 
 ADULT_AGE = 18
 OLDEST_AGE = 100
@@ -68,3 +68,18 @@ def guardian_cc(profile: ApprenticeProfile | None) -> list[str]:
     if profile is None or not profile.is_minor or not profile.guardian_email:
         return []
     return [profile.guardian_email]
+
+
+def guardian_copies(addresses: list[str]) -> list[str]:
+    """The guardians to copy on an email to `addresses`: those of the minors among them."""
+    lowered = [address.lower() for address in addresses]
+    guardians = db.session.scalars(
+        select(ApprenticeProfile.guardian_email)
+        .join(User, ApprenticeProfile.user_id == User.id)
+        .where(
+            func.lower(User.email).in_(lowered),
+            ApprenticeProfile.is_minor.is_(True),
+            ApprenticeProfile.guardian_email != "",
+        )
+    )
+    return sorted({g for g in guardians if g.lower() not in lowered})
