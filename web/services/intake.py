@@ -37,6 +37,7 @@ from web.models import (
     User,
 )
 from web.services import audit, background_checks
+from web.single_line import has_line_break
 
 APPRENTICES, MENTORS = "apprentices", "mentors"
 KINDS = {APPRENTICES: "Apprentices", MENTORS: "Mentors"}
@@ -269,6 +270,8 @@ class _Check:
         self._email(row, seen)
         if not person.name.strip():
             self.problem("name", "must not be empty")
+        elif has_line_break(person.name):
+            self.problem("name", "must be on one line, without line breaks")
         row.values = {
             "name": person.name.strip(),
             "pathways": self.terms("pathways", person.pathways, _PATHWAYS, "pathway"),
