@@ -95,8 +95,7 @@ def _is_connection_failure(error: DBAPIError) -> bool:
         return True
     text = str(error.orig).lower()
     return any(
-        sign in text
-        for sign in ("connection", "could not connect", "server closed", "terminating")
+        sign in text for sign in ("connection", "could not connect", "server closed", "terminating")
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from web.errors_domain import DomainError
 from web.extensions import db
@@ -45,12 +46,18 @@ def create_user(
     *, email: str, name: str, password: str, role: Role, partner_id: int | None = None
 ) -> User:
     """Add a user; raise EmailTaken if the address is already registered."""
+    taken = EmailTaken("An account with this email address already exists. Sign in instead.")
     if find_user_by_email(email):
-        raise EmailTaken("An account with this email address already exists. Sign in instead.")
+        raise taken
     user = User(email=email.strip().lower(), name=name.strip(), role=role, partner_id=partner_id)
     user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # A second registration sent at the same moment passes the check above; the unique
+        # index refuses it, and the savepoint keeps the rest of the transaction usable.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        raise taken from None
     return user
 
 

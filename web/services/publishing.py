@@ -45,6 +45,9 @@ class PublishResult:
 def publish_round(match_round: MatchRound, actor: User) -> PublishResult:
     """Turn every approved pair without a mentorship into one; emails follow after commit."""
     ensure_not_archived(match_round.cohort, actor, "publish a round")
+    # A second publish sent at once waits here for the first to commit, then finds its
+    # mentorships and creates none, instead of failing on the unique match_id.
+    db.session.refresh(match_round, with_for_update=True)
     if match_round.status != RoundStatus.SUCCEEDED:
         raise DomainError("Only a finished round can be published. Wait for it to succeed.")
     approved = db.session.scalars(
