@@ -57,6 +57,9 @@ MATCH_HARD_TIME_LIMIT = MATCH_SOFT_TIME_LIMIT + 60
 VISIBILITY_TIMEOUT = 2 * MATCH_HARD_TIME_LIMIT
 # Seconds to wait for Redis to accept a connection: a web request queueing a task must not hang.
 REDIS_CONNECT_TIMEOUT = 3
+# Seconds to wait for Redis to answer on a connection: a hung Redis (stopped, not down) accepts
+# connections but never answers, and without this a request would wait for ever.
+REDIS_SOCKET_TIMEOUT = 3
 # Retry a failed publish or result-store connection briefly, then report the error.
 QUICK_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
@@ -81,10 +84,12 @@ def celery_settings(redis_url: str) -> dict:
         "broker_transport_options": {
             "visibility_timeout": VISIBILITY_TIMEOUT,
             "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+            "socket_timeout": REDIS_SOCKET_TIMEOUT,
         },
         "broker_connection_timeout": REDIS_CONNECT_TIMEOUT,
         "task_publish_retry_policy": dict(QUICK_RETRY),
         "redis_socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+        "redis_socket_timeout": REDIS_SOCKET_TIMEOUT,
         "result_backend_transport_options": {"retry_policy": dict(QUICK_RETRY)},
         "result_expires": 24 * 3600,
     }

@@ -11,6 +11,7 @@ from web.models.matching import (
     UnmatchedApprentice,
 )
 from web.models.mentorships import CheckIn, Mentorship, MentorshipStatus
+from web.models.operations import OutboxMessage, WorkerHeartbeat
 from web.models.profiles import (
     ApprenticeProfile,
     ApprenticeSkill,
@@ -38,6 +39,7 @@ __all__ = [
     "MentorVetting",
     "Mentorship",
     "MentorshipStatus",
+    "OutboxMessage",
     "PartnerInstitution",
     "PeopleImport",
     "ProposedMatch",
@@ -46,4 +48,5 @@ __all__ = [
     "Skill",
     "UnmatchedApprentice",
     "User",
+    "WorkerHeartbeat",
 ]

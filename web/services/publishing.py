@@ -77,7 +77,7 @@ def publish_round(match_round: MatchRound, actor: User) -> PublishResult:
     )
     db.session.flush()
     audit.record(actor, "round.published", match_round, **result.__dict__)
-    enqueue_after_commit(NOTIFY_TASK, match_round.id)
+    enqueue_after_commit(NOTIFY_TASK, match_round.id, about=match_round)
     return result
 
 
@@ -86,7 +86,7 @@ def send_waiting_emails(match_round: MatchRound, actor: User) -> None:
     if match_round.published_at is None:
         raise DomainError("This round has not been published, so it has no emails to send.")
     audit.record(actor, "round.emails_requested", match_round)
-    enqueue_after_commit(NOTIFY_TASK, match_round.id)
+    enqueue_after_commit(NOTIFY_TASK, match_round.id, about=match_round)
 
 
 def _apprentices_with_live_mentorship(apprentice_ids: list[int]) -> set[int]:
