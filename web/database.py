@@ -62,7 +62,10 @@ def send_task(task_name: str, *args):
     if celery.conf.task_always_eager:
         celery.loader.import_default_modules()
         return celery.tasks[task_name].apply(args=args)
-    return celery.send_task(task_name, args=args)
+    # One attempt, and no result to wait for (nothing reads them): a task the broker does
+    # not take stays in the outbox, whose relay tries again, so a request never waits for
+    # retries, or for a hung result store, while Redis is down or hung.
+    return celery.send_task(task_name, args=args, retry=False, ignore_result=True)
 
 
 @event.listens_for(Session, "after_commit")

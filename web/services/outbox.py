@@ -15,6 +15,7 @@ import threading
 import time
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import delete, select, update
 
 from web.extensions import db
@@ -27,7 +28,7 @@ RELAY_AFTER = timedelta(seconds=10)
 # After the broker failed, requests skip it for this long: each would wait for its timeouts.
 BROKER_PAUSE_SECONDS = 30
 RELAY_BATCH = 100
-_pause = {"until": 0.0}
+_paused_until: dict[str, float] = {}  # broker URL -> monotonic time
 _pause_lock = threading.Lock()
 
 
@@ -107,7 +108,7 @@ def _record_failure(message_id: int, error: Exception) -> None:
     if not isinstance(error, BrokerUnavailable):
         logger.warning("broker unavailable, task %s kept in the outbox: %s", message_id, error)
         with _pause_lock:
-            _pause["until"] = time.monotonic() + BROKER_PAUSE_SECONDS
+            _paused_until[_broker()] = time.monotonic() + BROKER_PAUSE_SECONDS
     with db.engine.begin() as connection:
         connection.execute(
             update(OutboxMessage)
@@ -121,10 +122,8 @@ def _record_failure(message_id: int, error: Exception) -> None:
 
 
 def _paused() -> bool:
-    return time.monotonic() < _pause["until"]
+    return time.monotonic() < _paused_until.get(_broker(), 0.0)
 
 
-def resume() -> None:
-    """Try the broker again at the next send (the relay found it reachable)."""
-    with _pause_lock:
-        _pause["until"] = 0.0
+def _broker() -> str:
+    return str(current_app.extensions["celery"].conf.broker_url)
