@@ -47,6 +47,8 @@ def settings_from_env(instance_path: Path) -> dict:
         # A form's CSRF token lasts as long as the browser's session, not one hour: a long
         # registration or import form filled in slowly must not be refused on sending.
         "WTF_CSRF_TIME_LIMIT": None,
+        # A worker silent for this long is gone: its rounds say that no worker is on them.
+        "WORKER_LOST_AFTER_SECONDS": float(os.environ.get("WORKER_LOST_AFTER_SECONDS", "30")),
     }
 
 
