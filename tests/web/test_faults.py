@@ -89,10 +89,10 @@ def stack(database_url, tmp_path):
         with celery_worker(env, queue) as worker, app.app_context():
             yield app, redis, worker
             db.session.remove()
+        with app.app_context():  # once the worker has stopped using the tables
             tables = [t.name for t in db.metadata.sorted_tables if t.name != "skills"]
             with db.engine.begin() as connection:
                 connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        with app.app_context():
             db.engine.dispose()
 
 

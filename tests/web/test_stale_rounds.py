@@ -212,6 +212,7 @@ def test_an_import_the_broker_refuses_waits_in_the_outbox(broker_down):
     people_import = db.session.scalar(select(PeopleImport))
     assert people_import.status == ImportStatus.QUEUED
     assert db.session.scalar(select(OutboxMessage.subject)) == f"PeopleImport:{people_import.id}"
+    assert "queue could not be reached" in done.text and "starts by itself" in done.text
 
 
 def test_publishing_while_the_broker_is_down_still_publishes(broker_down):

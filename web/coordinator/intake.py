@@ -26,7 +26,7 @@ from web.errors_domain import DomainError
 from web.extensions import db
 from web.failure_pages import accepts_bodies_up_to
 from web.models import Cohort, PeopleImport, Role
-from web.services import intake, invitations, people_imports
+from web.services import intake, invitations, outbox, people_imports
 
 logger = logging.getLogger(__name__)
 KEEP_UPLOADS_SECONDS = 24 * 3600
@@ -91,6 +91,7 @@ def import_status(import_id: int):
         people_import=people_import,
         invited=invitations.import_invitations(people_import),
         link_lifetime=lifetime_in_words(INVITATION),
+        waiting_for_queue=not people_import.finished and outbox.waiting_for(people_import),
     )
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from web.extensions import db
 from web.models import OutboxMessage
@@ -28,6 +29,8 @@ RELAY_AFTER = timedelta(seconds=10)
 # After the broker failed, requests skip it for this long: each would wait for its timeouts.
 BROKER_PAUSE_SECONDS = 30
 RELAY_BATCH = 100
+# Advisory lock keys: rounds use one key (their id), imports two; this one is far from both.
+_RELAY_LOCK = -7_300_001
 _paused_until: dict[str, float] = {}  # broker URL -> monotonic time
 _pause_lock = threading.Lock()
 
@@ -73,7 +76,24 @@ def relay(now=None) -> int:
         .order_by(OutboxMessage.id)
         .limit(RELAY_BATCH)
     )
-    return _send(_load(query), respect_pause=False)
+    with _one_relay_at_a_time() as mine:
+        return _send(_load(query), respect_pause=False) if mine else 0
+
+
+@contextmanager
+def _one_relay_at_a_time():
+    """On PostgreSQL, a session lock lets one worker relay at a time, so none sends twice."""
+    if db.engine.dialect.name != "postgresql":
+        yield True
+        return
+    with db.engine.connect() as connection:
+        mine = connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": _RELAY_LOCK})
+        try:
+            yield mine
+        finally:
+            if mine:
+                connection.scalar(text("SELECT pg_advisory_unlock(:key)"), {"key": _RELAY_LOCK})
+            connection.commit()
 
 
 def _load(query) -> list[tuple[int, str, list]]:
