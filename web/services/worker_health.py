@@ -90,7 +90,24 @@ def round_problem(match_round: MatchRound, now: datetime | None = None) -> Round
             "No worker is working on this round any more: the worker that was running it "
             f"stopped. {START_WORKER}"
         )
+    if match_round.status == RoundStatus.QUEUED and _lost_in_the_queue(match_round, live):
+        return RoundProblem(
+            "No worker has picked this round up, although the workers are idle: its task "
+            "was lost in the queue (Redis may have restarted without its append-only file). "
+            "Run it again below."
+        )
     return None
+
+
+def _lost_in_the_queue(match_round: MatchRound, live: list[WorkerHeartbeat]) -> bool:
+    """True if every live worker has been idle for a while since the round was queued.
+
+    An idle worker takes the next task at once, so a queued round that idle workers never
+    took has no task behind it any more.
+    """
+    queued = _aware(match_round.started_at or match_round.created_at)
+    idle_since = queued + _lost_after()
+    return all(_aware(w.beat_at) > idle_since and not w.active_task_ids for w in live)
 
 
 def _in_process() -> bool:
