@@ -11,7 +11,6 @@ from flask import Flask, current_app, g, render_template, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
-from web.api.errors import error_response
 from web.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -109,6 +108,8 @@ def _forget_the_transaction() -> None:
 
 def _answer(status: int, title: str, message: str) -> tuple[object, int, dict]:
     if request.path.startswith(current_app.config.get("API_URL_PREFIX") or "/api/"):
+        from web.api.errors import error_response  # the API package imports views using this
+
         return error_response(status, message)[0], status, {}
     try:
         return render_template("error.html", title=title, message=message), status, {}

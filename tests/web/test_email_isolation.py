@@ -114,3 +114,13 @@ def test_an_imported_name_with_a_line_break_is_a_problem_of_its_line(coordinator
     content = MENTORS.replace("Maya Chen", '"Maya\nChen"')
     page = upload(coordinator_client, content, kind="mentors").text
     assert "must be on one line, without line breaks" in page
+
+
+def test_a_partner_name_with_a_line_break_is_refused(app, program):
+    from tests.web.test_admin_pages import admin_browser
+
+    admin = admin_browser(app, program)
+    typed = {"name": "Northside\r\nBcc: all@example.org", "kind": "university"}
+    page = submit(admin, "/coordinator/admin/partners/new", typed)
+    assert page.status_code == 400
+    assert "Write this on one line, without line breaks." in page.text
