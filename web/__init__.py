@@ -33,6 +33,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     if config:
         app.config.update(config)
     register_url_converters(app)
+    register_request_guards(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -53,6 +54,15 @@ class IdConverter(IntegerConverter):
 def register_url_converters(app: Flask) -> None:
     """Bound `<int:…>` to the ids PostgreSQL can store, before any route is added."""
     app.url_map.converters["int"] = IdConverter
+
+
+def register_request_guards(app: Flask) -> None:
+    """Security headers, body size limits and failure pages, before any other request hook."""
+    from web.failure_pages import register_failure_pages
+    from web.security_headers import register_security_headers
+
+    register_security_headers(app)
+    register_failure_pages(app)
 
 
 def register_extensions(app: Flask) -> None:

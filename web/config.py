@@ -66,6 +66,8 @@ def settings_from_env(instance_path: Path) -> dict:
         # Coordinators and partner contacts confirm sign-ins with an authenticator app.
         "MFA_REQUIRED": _flag("MFA_REQUIRED", default=production),
         **rate_limit_settings(redis_url),
+        # A worker silent for this long is gone: its rounds say that no worker is on them.
+        "WORKER_LOST_AFTER_SECONDS": float(os.environ.get("WORKER_LOST_AFTER_SECONDS", "30")),
     }
 
 
@@ -114,6 +116,9 @@ VISIBILITY_TIMEOUT = 2 * MATCH_HARD_TIME_LIMIT
 REDIS_CONNECT_TIMEOUT = 3
 # Seconds the rate limiter waits for Redis before counting in memory instead.
 LIMITER_REDIS_TIMEOUT = 0.5
+# Seconds to wait for Redis to answer on a connection: a hung Redis (stopped, not down) accepts
+# connections but never answers, and without this a request would wait for ever.
+REDIS_SOCKET_TIMEOUT = 3
 # Retry a failed publish or result-store connection briefly, then report the error.
 QUICK_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
@@ -138,10 +143,12 @@ def celery_settings(redis_url: str) -> dict:
         "broker_transport_options": {
             "visibility_timeout": VISIBILITY_TIMEOUT,
             "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+            "socket_timeout": REDIS_SOCKET_TIMEOUT,
         },
         "broker_connection_timeout": REDIS_CONNECT_TIMEOUT,
         "task_publish_retry_policy": dict(QUICK_RETRY),
         "redis_socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+        "redis_socket_timeout": REDIS_SOCKET_TIMEOUT,
         "result_backend_transport_options": {"retry_policy": dict(QUICK_RETRY)},
         "result_expires": 24 * 3600,
     }

@@ -14,6 +14,7 @@ from web.extensions import db
 
 logger = logging.getLogger(__name__)
 _PENDING_TASKS = "pathways.pending_tasks"
+_PENDING_OUTBOX = "pathways.pending_outbox"
 
 
 def commits(view: Callable) -> Callable:
@@ -32,15 +33,27 @@ def commits(view: Callable) -> Callable:
     return wrapper
 
 
-def enqueue_after_commit(
-    task_name: str, *args, on_failure: Callable[..., None] | None = None
-) -> None:
+def enqueue_after_commit(task_name: str, *args, about: db.Model | None = None) -> None:
     """Send task `task_name` once the current transaction commits, and never if it rolls back.
 
-    If the task cannot be sent (the broker is down), the error is logged and
-    `on_failure(*args)` is called; it runs after the commit, so it needs its own transaction.
+    With a broker, the task is saved in the outbox in this same transaction, so it is not
+    lost if the broker cannot be reached when the transaction commits: it is sent then by the
+    relay (web/services/outbox.py). `about` names the record the task works on, so its page
+    can tell that the task waits for the broker.
     """
-    db.session.info.setdefault(_PENDING_TASKS, []).append((task_name, args, on_failure))
+    if _eager():
+        db.session.info.setdefault(_PENDING_TASKS, []).append((task_name, args))
+        return
+    from web.services import outbox
+
+    message = outbox.save(task_name, args, outbox.subject_of(about) if about else "")
+    db.session.flush()
+    db.session.info.setdefault(_PENDING_OUTBOX, []).append(message.id)
+
+
+def _eager() -> bool:
+    """True when tasks run in-process (the embedded default): no broker can be down."""
+    return bool(current_app.extensions["celery"].conf.task_always_eager)
 
 
 def send_task(task_name: str, *args):
@@ -49,31 +62,29 @@ def send_task(task_name: str, *args):
     if celery.conf.task_always_eager:
         celery.loader.import_default_modules()
         return celery.tasks[task_name].apply(args=args)
-    return celery.send_task(task_name, args=args)
+    # One attempt, and no result to wait for (nothing reads them): a task the broker does
+    # not take stays in the outbox, whose relay tries again, so a request never waits for
+    # retries, or for a hung result store, while Redis is down or hung.
+    return celery.send_task(task_name, args=args, retry=False, ignore_result=True)
 
 
 @event.listens_for(Session, "after_commit")
 def _send_pending_tasks(session: Session) -> None:
-    pending = session.info.pop(_PENDING_TASKS, [])
-    for task_name, args, on_failure in pending:
-        logger.info("enqueue %s%r", task_name, args)
+    if ids := session.info.pop(_PENDING_OUTBOX, []):
+        from web.services import outbox
+
+        outbox.send_saved(ids)
+    for task_name, args in session.info.pop(_PENDING_TASKS, []):
+        logger.info("run %s%r in-process", task_name, args)
         try:
             send_task(task_name, *args)
         except Exception:
-            # The transaction is committed already: failing the request now would hide
-            # work that was saved. Record the failure where the work's page can show it.
-            logger.exception("could not enqueue %s%r", task_name, args)
-            if on_failure is not None:
-                _report_failure(on_failure, task_name, args)
-
-
-def _report_failure(on_failure: Callable[..., None], task_name: str, args: tuple) -> None:
-    try:
-        on_failure(*args)
-    except Exception:
-        logger.exception("could not record that %s%r was not enqueued", task_name, args)
+            logger.exception("task %s%r failed in-process", task_name, args)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_pending_tasks(session: Session, previous_transaction) -> None:
+    if previous_transaction.nested:
+        return  # a savepoint rolled back; the transaction's tasks still stand
     session.info.pop(_PENDING_TASKS, None)
+    session.info.pop(_PENDING_OUTBOX, None)

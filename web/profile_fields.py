@@ -32,6 +32,7 @@ from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import Mentorship, Skill
 from web.services import mentorships
+from web.single_line import SingleLine
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,8 @@ class AccountFields:
     """Name, email and a password typed twice; mixed into both registration forms."""
 
     name = StringField(
-        "Your full name", validators=[DataRequired("Enter your name."), Length(max=120)]
+        "Your full name",
+        validators=[DataRequired("Enter your name."), Length(max=120), SingleLine()],
     )
     email = EmailField(
         "Email address",

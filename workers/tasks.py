@@ -17,6 +17,7 @@ from web.services import (
     account_emails,
     check_expiry,
     contact_details,
+    email_failures,
     email_verification,
     guardians,
     invitations,
@@ -54,15 +55,13 @@ def run_match_round(self, round_id: int) -> None:
     max_retries=5,
 )
 def send_round_notifications(round_id: int) -> int:
-    """Email a published round's apprentices, mentors and partners; each email goes out once."""
-    sent = 0
-    for note in notifications.pending_notifications(round_id):
-        notifications.deliver(note.message)
-        notifications.mark_sent(note)
-        # Commit after each email, so a retry after a failure resends none already sent.
-        db.session.commit()
-        sent += 1
-    logger.info("round %s: %d notification(s) sent", round_id, sent)
+    """Email a published round's apprentices, mentors and partners; each email goes out once.
+
+    Each email is tried on its own: one that cannot be sent is recorded as failed and the
+    others still go out; a mail server that cannot be reached stops the run for a retry.
+    """
+    sent, failed = email_failures.send_round_emails(round_id)
+    logger.info("round %s: %d notification(s) sent, %d failed", round_id, sent, failed)
     return sent
 
 

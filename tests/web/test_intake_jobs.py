@@ -172,8 +172,10 @@ def test_writing_reports_progress_every_few_hundred_rows(app, program):
 
 
 def test_preview_rows_carry_their_file_lines(app, program):
-    # A blank record and a name quoted over two lines: a1 starts on line 2, a2 on line 4.
-    text = APPRENTICES.replace("\na2,Tom Lee,", '\n,,,,,,,,,,,\na2,"Tom\nLee",')
+    # A blank record and a list quoted over two lines (names must be one line): a1 starts on
+    # line 2, a2 on line 4.
+    text = APPRENTICES.replace("\na2,Tom Lee,", "\n,,,,,,,,,,,\na2,Tom Lee,")
+    text = text.replace(",far_south,english,", ',far_south,"english;\nspanish",')
     preview = intake.preview_import("apprentices", text, program.cohort)
     assert preview.clean
     assert [(row.line, row.person.id) for row in preview.rows] == [(2, "a1"), (4, "a2")]

@@ -8,7 +8,6 @@ from tests.conftest import sign_in
 from tests.services import wait_until_finished
 from tests.web.test_intake import APPRENTICES, confirm, upload
 from tests.web.test_production_path import pg_app, pg_program, stack  # noqa: F401
-from web.database import send_task
 from web.extensions import db
 from web.models import ApprenticeProfile, AuditEvent, ImportStatus, PeopleImport
 from web.services.people_imports import IMPORT_TASK
@@ -46,7 +45,8 @@ def test_two_deliveries_of_one_import_write_it_once(pg_app, pg_program):  # noqa
     db.session.add(people_import)
     db.session.commit()
 
-    deliveries = [send_task(IMPORT_TASK, people_import.id) for _ in range(2)]
+    celery = pg_app.extensions["celery"]  # not web.database.send_task, which keeps no result
+    deliveries = [celery.send_task(IMPORT_TASK, args=[people_import.id]) for _ in range(2)]
     for delivery in deliveries:
         delivery.get(timeout=60)
 

@@ -23,12 +23,13 @@ from web.models import (
     MatchRound,
     MatchStatus,
     Mentorship,
+    OutboxMessage,
     PeopleImport,
     ProposedMatch,
     RoundStatus,
 )
 from web.models.base import utcnow
-from web.services import people_imports, rounds
+from web.services import rounds
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
@@ -182,7 +183,7 @@ def broker_down(migrated_sqlite, tmp_path):
         db.engine.dispose()
 
 
-def test_a_round_the_broker_refuses_fails_fast_and_says_why(broker_down):
+def test_a_round_the_broker_refuses_waits_in_the_outbox_and_says_one_thing(broker_down):
     client, program = broker_down
 
     started = time.monotonic()
@@ -192,29 +193,26 @@ def test_a_round_the_broker_refuses_fails_fast_and_says_why(broker_down):
     assert response.status_code == 200
     assert elapsed < 10, f"the request waited {elapsed:.1f} s for the broker"
     match_round = db.session.scalar(select(MatchRound))
-    assert match_round.status == RoundStatus.FAILED
-    assert match_round.error == rounds.NOT_QUEUED
+    assert match_round.status == RoundStatus.QUEUED
+    [waiting] = db.session.scalars(select(OutboxMessage)).all()
+    assert waiting.args == [match_round.id] and waiting.attempts == 1
     page = response.get_data(as_text=True)
-    assert "This round failed" in page and "could not be reached" in page
-    assert "Run again" in page
-
-    url = f"/coordinator/rounds/{match_round.id}"
-    again = submit(client, f"{url}/retry", {}, form_url=url)
-    assert again.status_code == 200
-    assert reloaded(match_round).status == RoundStatus.FAILED
-    assert reloaded(match_round).error == rounds.NOT_QUEUED
+    assert f"Round {match_round.id} saved." in page
+    assert "started" not in page and "This round failed" not in page
+    assert "queue could not be reached" in page and "starts by itself" in page
+    assert "Run it again" not in page, "running it again would queue it twice"
 
 
-def test_an_import_the_broker_refuses_fails_and_says_why(broker_down):
+def test_an_import_the_broker_refuses_waits_in_the_outbox(broker_down):
     client, program = broker_down
 
     done = confirm(client, upload(client, APPRENTICES, program=program).text)
 
     assert done.status_code == 200
     people_import = db.session.scalar(select(PeopleImport))
-    assert people_import.status == ImportStatus.FAILED
-    assert people_import.error == people_imports.NOT_QUEUED
-    assert "could not be reached" in done.get_data(as_text=True)
+    assert people_import.status == ImportStatus.QUEUED
+    assert db.session.scalar(select(OutboxMessage.subject)) == f"PeopleImport:{people_import.id}"
+    assert "queue could not be reached" in done.text and "starts by itself" in done.text
 
 
 def test_publishing_while_the_broker_is_down_still_publishes(broker_down):
@@ -229,3 +227,4 @@ def test_publishing_while_the_broker_is_down_still_publishes(broker_down):
 
     assert response.status_code == 200
     assert db.session.scalar(select(func.count()).select_from(Mentorship)) == 1
+    assert db.session.scalar(select(OutboxMessage.subject)) == f"MatchRound:{match_round.id}"

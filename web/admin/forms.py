@@ -11,6 +11,7 @@ from web.models import CoordinatorRole, Role
 from web.models.program import PARTNER_KINDS
 from web.profile_fields import options
 from web.services.accounts import ROLE_LABELS
+from web.single_line import SingleLine
 
 ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
 ROLE_HINTS = {
@@ -28,7 +29,7 @@ def name_field(label: str = "Full name") -> StringField:
     return StringField(
         label,
         filters=[_strip],
-        validators=[DataRequired("Enter the person's name."), Length(max=120)],
+        validators=[DataRequired("Enter the person's name."), Length(max=120), SingleLine()],
     )
 
 
@@ -101,7 +102,11 @@ class PartnerForm(FlaskForm):
     name = StringField(
         "Name of the institution",
         filters=[_strip],
-        validators=[DataRequired("Enter the institution's name."), Length(max=160)],
+        validators=[
+            DataRequired("Enter the institution's name."),
+            Length(max=160),
+            SingleLine(),
+        ],
     )
     kind = SelectField(
         "Kind of institution",
@@ -109,7 +114,9 @@ class PartnerForm(FlaskForm):
         validators=[DataRequired("Choose the kind of institution.")],
     )
     contact_name = StringField(
-        "Contact person", filters=[_strip], validators=[Optional(), Length(max=120)]
+        "Contact person",
+        filters=[_strip],
+        validators=[Optional(), Length(max=120), SingleLine()],
     )
     contact_email = email_field("Contact email address", required=False)
     contact_phone = StringField(

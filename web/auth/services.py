@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from web.auth.passwords import hash_password, password_problem, verify_dummy, verify_password
 from web.auth.sessions import end_all_sessions
@@ -54,12 +55,18 @@ def create_user(
     The password is hashed first either way, so the answer takes as long for a taken address.
     """
     password_hash = hash_password(password)
+    taken = EmailTaken("An account with this email address already exists. Sign in instead.")
     if find_user_by_email(email):
-        raise EmailTaken("An account with this email address already exists. Sign in instead.")
+        raise taken
     user = User(email=email.strip().lower(), name=name.strip(), role=role, partner_id=partner_id)
     user.password_hash = password_hash
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # A second registration sent at the same moment passes the check above; the unique
+        # index refuses it, and the savepoint keeps the rest of the transaction usable.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        raise taken from None
     return user
 
 

@@ -28,6 +28,7 @@ from web.catalog import PATHWAYS
 from web.models import MatchStatus
 from web.models.base import LARGEST_ID
 from web.profile_fields import options
+from web.single_line import SingleLine
 
 OBJECTIVE_CHOICES = [
     ("max_matches", "Match as many apprentices as possible, then the best total score"),
@@ -120,7 +121,7 @@ class PlainDateField(DateField):
 class CohortForm(FlaskForm):
     """A new cohort: unique name, dates in order, registration open or not."""
 
-    name = StringField("Cohort name", validators=[DataRequired(), Length(max=120)])
+    name = StringField("Cohort name", validators=[DataRequired(), Length(max=120), SingleLine()])
     description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
     starts_on = PlainDateField("Starts on", validators=[Optional()])
     ends_on = PlainDateField("Ends on", validators=[Optional()])

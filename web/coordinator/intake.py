@@ -15,18 +15,27 @@ from sqlalchemy import select
 from web.access import program_admin_required, role_required
 from web.auth.tokens import INVITATION, lifetime_in_words
 from web.coordinator import bp
-from web.coordinator.intake_forms import ConfirmImportForm, ImportForm, cohort_choices
+from web.coordinator.intake_forms import (
+    MAX_UPLOAD_BYTES,
+    ConfirmImportForm,
+    ImportForm,
+    cohort_choices,
+)
 from web.database import commits
 from web.errors_domain import DomainError
 from web.extensions import db
+from web.failure_pages import accepts_bodies_up_to
 from web.models import Cohort, PeopleImport, Role
-from web.services import intake, invitations, people_imports
+from web.services import intake, invitations, outbox, people_imports
 
 logger = logging.getLogger(__name__)
 KEEP_UPLOADS_SECONDS = 24 * 3600
+# The form's other fields around the file; a file just over the limit gets the form's message.
+FORM_OVERHEAD_BYTES = 64 * 1024
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@accepts_bodies_up_to(MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES)
 @program_admin_required
 def import_people():
     """Upload a CSV of apprentices or mentors and see every problem before anything is written."""
@@ -86,6 +95,7 @@ def import_status(import_id: int):
         people_import=people_import,
         invited=invitations.import_invitations(people_import),
         link_lifetime=lifetime_in_words(INVITATION),
+        waiting_for_queue=not people_import.finished and outbox.waiting_for(people_import),
     )
 
 

@@ -21,7 +21,7 @@ from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import MatchRound, ProposedMatch, Role, RoundStatus
 from web.profile_fields import options
-from web.services import decisions, reports, rounds
+from web.services import decisions, reports, rounds, worker_health
 
 coordinator_only = role_required(Role.COORDINATOR)
 
@@ -41,6 +41,7 @@ def _round_page(match_round: MatchRound, **refused_forms) -> str:
         "stale": rounds.is_stale(match_round),
         "stale_minutes": rounds.stale_minutes(),
         "can_change": current_user.is_program_admin and not match_round.cohort.archived,
+        "worker_problem": worker_health.round_problem(match_round),
     }
     if match_round.status == RoundStatus.SUCCEEDED:
         context |= _results_context(match_round) | refused_forms
@@ -101,10 +102,11 @@ def _results_context(match_round: MatchRound) -> dict:
 def round_progress(round_id: int):
     """How far a round has got, for the progress script."""
     match_round = db.get_or_404(MatchRound, round_id)
+    problem = worker_health.round_problem(match_round)
     return jsonify(
         status=match_round.status,
         progress=match_round.progress,
-        message=match_round.progress_message,
+        message=problem.message if problem else match_round.progress_message,
         error=match_round.error,
     )
 

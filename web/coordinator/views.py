@@ -107,7 +107,8 @@ def start_round(cohort_id: int):
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for("coordinator.cohort", cohort_id=cohort.id))
-    flash(f"Round {match_round.id} started.", "success")
+    # Said before the commit hands the round to the queue: the round page tells what follows.
+    flash(f"Round {match_round.id} saved.", "success")
     return redirect(url_for("coordinator.round", round_id=match_round.id))
 
 

@@ -25,6 +25,7 @@ from web.profile_fields import (
     region_field,
     shared_values,
 )
+from web.single_line import SingleLine
 
 OTHER_TITLE = "other"
 MAX_CAPACITY = 5
@@ -61,7 +62,7 @@ class MentorProfileForm(FlaskForm):
         validators=[DataRequired("Choose your job title.")],
     )
     job_title_other = StringField(
-        "Your job title, if it is not in the list", validators=[Length(max=120)]
+        "Your job title, if it is not in the list", validators=[Length(max=120), SingleLine()]
     )
     pathways = pathways_field("Which careers can you help with?")
     skill_levels = SkillLevelsField(

@@ -11,6 +11,7 @@ from web.models.matching import (
     UnmatchedApprentice,
 )
 from web.models.mentorships import CheckIn, Mentorship, MentorshipOutcome, MentorshipStatus
+from web.models.operations import OutboxMessage, WorkerHeartbeat
 from web.models.profiles import (
     ApprenticeProfile,
     ApprenticeSkill,
@@ -54,6 +55,7 @@ __all__ = [
     "MentorshipOutcome",
     "MentorshipStatus",
     "PairFlag",
+    "OutboxMessage",
     "PartnerInstitution",
     "PeopleImport",
     "ProposedMatch",
@@ -66,4 +68,5 @@ __all__ = [
     "Survey",
     "UnmatchedApprentice",
     "User",
+    "WorkerHeartbeat",
 ]

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from web.csv_cells import safe_row
 from web.partners.services import ApprenticeRow
 
 COLUMNS = (
@@ -18,8 +19,6 @@ COLUMNS = (
     "mentor_department",
     "mentor_email",
 )
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def apprentices_csv(rows: Iterable[ApprenticeRow]) -> str:
@@ -28,7 +27,7 @@ def apprentices_csv(rows: Iterable[ApprenticeRow]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_cell(value) for value in _values(row)])
+        writer.writerow(safe_row(_values(row)))
     return buffer.getvalue()
 
 
@@ -44,10 +43,3 @@ def _values(row: ApprenticeRow) -> list[object]:
         mentor.department if mentor else "",
         (mentor.email or "") if mentor else "",
     ]
-
-
-def _cell(value: object) -> object:
-    """Text that a spreadsheet would treat as a formula is prefixed with a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value

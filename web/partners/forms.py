@@ -5,6 +5,7 @@ from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from web.partners.services import STATUS_LABELS
+from web.single_line import SingleLine
 
 
 def _strip(value: str | None) -> str | None:
@@ -40,5 +41,6 @@ class TokenForm(FlaskForm):
         validators=[
             DataRequired("Give the token a name, for example the system that will use it."),
             Length(max=80, message="Keep the name to 80 characters or fewer."),
+            SingleLine(),
         ],
     )

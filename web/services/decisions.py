@@ -63,8 +63,19 @@ def _published(match: ProposedMatch) -> bool:
     return bool(db.session.scalar(select(Mentorship.id).where(Mentorship.match_id == match.id)))
 
 
+def _hold(match: ProposedMatch) -> None:
+    """Take turns with other decisions on the round's pairs, then see the pair as it is now.
+
+    Two clicks sent at once would both find the pair undecided and both write it down;
+    holding the round's row makes the second wait for the first to commit.
+    """
+    db.session.refresh(match.round, with_for_update=True)
+    db.session.refresh(match)
+
+
 def approve_match(match: ProposedMatch, user: User) -> None:
     """Approve a proposed pair of the latest round; its apprentice becomes approved."""
+    _hold(match)
     _check_open(match, user)
     _check_undecided(match)
     _approve(match, user)
@@ -81,6 +92,7 @@ def _approve(match: ProposedMatch, user: User) -> None:
 
 def reject_match(match: ProposedMatch, user: User, reason: str) -> None:
     """Reject a pair (proposed, or approved but not yet published) so no round proposes it again."""
+    _hold(match)
     _check_open(match, user)
     reason = reason.strip()
     if not reason:
@@ -100,6 +112,7 @@ def reject_match(match: ProposedMatch, user: User, reason: str) -> None:
 
 def toggle_lock(match: ProposedMatch, user: User) -> bool:
     """Lock a pair so the next round keeps it, or unlock it; returns the new state."""
+    _hold(match)
     _check_open(match, user)
     if match.status == MatchStatus.REJECTED:
         raise StaleDecision("A rejected pair cannot be locked.")
@@ -128,6 +141,7 @@ def approve_many(
     ids = set(match_ids)
     if not ids and min_score is None:
         raise DomainError("Select pairs to approve, or give a minimum score.")
+    db.session.refresh(match_round, with_for_update=True)  # as _hold: one decision at a time
     latest = latest_succeeded_round(match_round.cohort_id)
     if latest is None or latest.id != match_round.id:
         raise StaleDecision("This is not the cohort's latest round. Open the latest round.")

@@ -44,6 +44,7 @@ from web.services import (
     intake_minors,
     minors,
 )
+from web.single_line import has_line_break
 
 APPRENTICES, MENTORS = "apprentices", "mentors"
 KINDS = {APPRENTICES: "Apprentices", MENTORS: "Mentors"}
@@ -105,16 +106,31 @@ class ImportPreview:
 
 
 def decode_upload(data: bytes) -> str:
-    """The uploaded bytes as text; raise UnreadableFile if empty or not UTF-8."""
+    """The uploaded bytes as text; raise UnreadableFile, naming the line, if it cannot be."""
     if not data.strip():
         raise UnreadableFile("The file is empty. Choose a CSV file with a header row.")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UnreadableFile(
-            f"The file is not UTF-8 text (unreadable byte at position {error.start}). "
-            "In your spreadsheet, use “Save as CSV UTF-8” and upload it again."
+            f"The file is not UTF-8 text: line {_line_at(data, error.start)} has a byte it "
+            f"cannot read (position {error.start}). In your spreadsheet, use “Save as CSV "
+            "UTF-8” and upload it again."
         ) from None
+    if "\x00" in text:
+        # PostgreSQL cannot store NUL in text: the import would fail after the preview passed.
+        line = _line_at(data, data.index(b"\x00"))
+        raise UnreadableFile(
+            f"The file contains a NUL character (\\x00) on line {line}, which is not text. "
+            "Save the file again as CSV from your spreadsheet, or remove the character, "
+            "and upload it again."
+        )
+    return text
+
+
+def _line_at(data: bytes, position: int) -> int:
+    """The 1-based line of the byte at `position`."""
+    return data.count(b"\n", 0, position) + 1
 
 
 def preview_import(kind: str, text: str, cohort: Cohort | None) -> ImportPreview:
@@ -310,6 +326,8 @@ class _Check:
         self._email(row, seen)
         if not person.name.strip():
             self.problem("name", "must not be empty")
+        elif has_line_break(person.name):
+            self.problem("name", "must be on one line, without line breaks")
         row.values = {
             "name": person.name.strip(),
             "pathways": self.terms("pathways", person.pathways, _PATHWAYS, "pathway"),

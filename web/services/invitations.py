@@ -140,7 +140,7 @@ def request_password_link(email: str) -> None:
     if db.session.scalar(recent) >= LINKS_PER_HOUR:
         logger.warning("user %s asked for too many password links; none sent", user.id)
         return
-    enqueue_after_commit(PASSWORD_LINK_TASK, user.id)
+    enqueue_after_commit(PASSWORD_LINK_TASK, user.id, about=user)
 
 
 def invite_person(user: User, actor: User) -> bool:

@@ -9,7 +9,7 @@ import logging
 import secrets
 import smtplib
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -32,7 +32,7 @@ from web.models import (
     Role,
 )
 from web.models.base import utcnow
-from web.services import audit
+from web.services import audit, email_failures
 from web.services.minors import guardian_cc
 from web.services.publishing import LIVE
 
@@ -43,11 +43,15 @@ SMTP_TIMEOUT_SECONDS = 20
 
 @dataclass
 class Notification:
-    """One email to send, and the mentorships (for one audience) it tells about."""
+    """One email to send, and the mentorships (for one audience) it tells about.
+
+    `problem` says why the email could not even be written (then `message` is None).
+    """
 
     audience: str
     mentorships: list[Mentorship]
-    message: EmailMessage
+    message: EmailMessage | None
+    problem: str = ""
 
 
 def delivery_description() -> str:
@@ -66,12 +70,23 @@ def outbox_dir() -> Path:
 def pending_notifications(round_id: int) -> list[Notification]:
     """Every email about this round's live mentorships that has not been sent yet."""
     _, unsent = _round_emails(round_id)
-    notes = [_to_apprentice(m) for m in unsent["apprentice"]]
+    notes = [_written("apprentice", _to_apprentice, m) for m in unsent["apprentice"]]
     for mentor_ships in _group(unsent["mentor"], lambda m: m.mentor_id).values():
-        notes.append(_to_mentor(mentor_ships))
+        notes.append(_written("mentor", _to_mentor, mentor_ships))
     for partner_ships in _group(unsent["partner"], lambda m: m.apprentice.partner_id).values():
-        notes.append(_to_partner(partner_ships))
+        notes.append(_written("partner", _to_partner, partner_ships))
     return notes
+
+
+def _written(audience: str, write, about: Mentorship | list[Mentorship]) -> Notification:
+    """The email `write(about)`, or, if it cannot be written (a header with a line break), why."""
+    try:
+        return write(about)
+    except ValueError as error:
+        ships = about if isinstance(about, list) else [about]
+        return Notification(
+            audience, ships, None, problem=f"the email could not be written: {error}"
+        )
 
 
 def _round_emails(round_id: int) -> tuple[Counter, dict[str, list[Mentorship]]]:
@@ -130,22 +145,29 @@ class EmailProgress:
 
     sent: Counter
     waiting: Counter
+    failed: list = field(default_factory=list)
 
     @property
     def fraction(self) -> float:
         """Share of the round's emails sent (1.0 when there is nothing to send)."""
-        done, left = sum(self.sent.values()), sum(self.waiting.values())
+        done = sum(self.sent.values())
+        left = sum(self.waiting.values()) + len(self.failed)
         return done / (done + left) if done + left else 1.0
 
     def told(self, audience: str) -> str:
         """'3 of 5': mentorships whose `audience` has been told, of those running."""
-        return f"{self.sent[audience]} of {self.sent[audience] + self.waiting[audience]}"
+        failed = sum(failure.audience == audience for failure in self.failed)
+        total = self.sent[audience] + self.waiting[audience] + failed
+        return f"{self.sent[audience]} of {total}"
 
 
 def email_progress(round_id: int) -> EmailProgress:
     """Emails about the round's running mentorships: sent, and still to send, by audience."""
     told, unsent = _round_emails(round_id)
-    return EmailProgress(told, Counter({audience: len(m) for audience, m in unsent.items()}))
+    failed = email_failures.failures_among(unsent)
+    waiting = Counter({audience: len(m) for audience, m in unsent.items()})
+    waiting.subtract(Counter(failure.audience for failure in failed))
+    return EmailProgress(told, waiting, failed)
 
 
 def forget_address(email: str, mentorship_ids: list[int]) -> None:

@@ -19,10 +19,6 @@ IMPORT_TASK = "workers.tasks.run_people_import"
 # Advisory locks of imports use the two-key form, a key space apart from the rounds' one key.
 _LOCK_CLASS = 2
 _PROBLEMS_SHOWN = 10
-NOT_QUEUED = (
-    "The import service could not be reached; nothing was imported. "
-    "Upload the file again in a few minutes."
-)
 
 
 class ImportNoLongerValid(DomainError):
@@ -45,13 +41,8 @@ def queue_import(
     )
     db.session.add(people_import)
     db.session.flush()
-    enqueue_after_commit(IMPORT_TASK, people_import.id, on_failure=_not_queued)
+    enqueue_after_commit(IMPORT_TASK, people_import.id, about=people_import)
     return people_import
-
-
-def _not_queued(import_id: int) -> None:
-    """The broker refused the import after it was saved: say so instead of waiting forever."""
-    mark_failed(import_id, NOT_QUEUED)
 
 
 def run_import(import_id: int) -> intake.Written | None:

@@ -55,6 +55,9 @@ def publish_round(match_round: MatchRound, actor: User) -> PublishResult:
     round of the cohort rejected; refusals are audited.
     """
     ensure_not_archived(match_round.cohort, actor, "publish a round")
+    # A second publish sent at once waits here for the first to commit, then finds its
+    # mentorships and creates none, instead of failing on the unique match_id.
+    db.session.refresh(match_round, with_for_update=True)
     if match_round.status != RoundStatus.SUCCEEDED:
         raise DomainError("Only a finished round can be published. Wait for it to succeed.")
     _refuse_unless_latest(match_round, actor)
@@ -91,7 +94,7 @@ def publish_round(match_round: MatchRound, actor: User) -> PublishResult:
     )
     db.session.flush()
     audit.record(actor, "round.published", match_round, **result.__dict__)
-    enqueue_after_commit(NOTIFY_TASK, match_round.id)
+    enqueue_after_commit(NOTIFY_TASK, match_round.id, about=match_round)
     return result
 
 
@@ -100,7 +103,7 @@ def send_waiting_emails(match_round: MatchRound, actor: User) -> None:
     if match_round.published_at is None:
         raise DomainError("This round has not been published, so it has no emails to send.")
     audit.record(actor, "round.emails_requested", match_round)
-    enqueue_after_commit(NOTIFY_TASK, match_round.id)
+    enqueue_after_commit(NOTIFY_TASK, match_round.id, about=match_round)
 
 
 def safe_for_a_minor(match: ProposedMatch) -> bool:

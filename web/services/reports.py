@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, func, select
 
 from matcher.readiness import check_readiness
+from web.csv_cells import safe_row
 from web.extensions import db
 from web.models import (
     ApprenticeProfile,
@@ -249,20 +250,17 @@ def audit_csv(query: AuditQuery) -> str:
     subjects = audit_subjects.describe(events)
     for event in events:
         writer.writerow(
-            [
-                event.at.isoformat(timespec="seconds"),
-                event.actor.email if event.actor else "system",
-                event.action,
-                _no_formula(audit_subjects.text_of(subjects, event)),
-                event.subject_type,
-                event.subject_id,
-                _no_formula(event.reason),
-                _no_formula(json.dumps(event.details, sort_keys=True) if event.details else ""),
-            ]
+            safe_row(
+                [
+                    event.at.isoformat(timespec="seconds"),
+                    event.actor.email if event.actor else "system",
+                    event.action,
+                    audit_subjects.text_of(subjects, event),
+                    event.subject_type,
+                    event.subject_id,
+                    event.reason,
+                    json.dumps(event.details, sort_keys=True) if event.details else "",
+                ]
+            )
         )
     return out.getvalue()
-
-
-def _no_formula(text: str) -> str:
-    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -51,9 +51,6 @@ UNFINISHED = (RoundStatus.QUEUED, RoundStatus.RUNNING)
 # The worker kills a round that runs past the hard time limit, so a round queued or running
 # for longer than that has no worker on it any more: it is stale and can be run again.
 STALE_AFTER = timedelta(seconds=MATCH_HARD_TIME_LIMIT)
-NOT_QUEUED = (
-    "The matching service could not be reached; nothing was run. Try again in a few minutes."
-)
 
 
 class RoundInProgress(DomainError):
@@ -99,7 +96,7 @@ def start_round(cohort: Cohort, parameters: dict, started_by: User) -> MatchRoun
     for stale in unfinished:
         _give_up(stale, started_by, f"Round {match_round.id} replaced it.")
     audit.record(started_by, "round.started", match_round, **parameters)
-    enqueue_after_commit(RUN_ROUND_TASK, match_round.id, on_failure=_not_queued)
+    enqueue_after_commit(RUN_ROUND_TASK, match_round.id, about=match_round)
     return match_round
 
 
@@ -121,7 +118,7 @@ def retry_round(match_round: MatchRound, user: User) -> None:
     ensure_not_archived(match_round.cohort, user, "run a round again")
     if match_round.status == RoundStatus.SUCCEEDED:
         raise DomainError("This round already finished. Start a new round to match again.")
-    if match_round.status in UNFINISHED and not is_stale(match_round):
+    if match_round.status in UNFINISHED and not (is_stale(match_round) or _abandoned(match_round)):
         raise RoundInProgress(
             "This round is still under way. If it shows no progress for "
             f"{stale_minutes()} minutes, you can run it again."
@@ -133,12 +130,15 @@ def retry_round(match_round: MatchRound, user: User) -> None:
     match_round.started_at = utcnow()  # the staleness rule counts from here until a worker starts
     match_round.finished_at = None
     audit.record(user, "round.retried", match_round)
-    enqueue_after_commit(RUN_ROUND_TASK, match_round.id, on_failure=_not_queued)
+    enqueue_after_commit(RUN_ROUND_TASK, match_round.id, about=match_round)
 
 
-def _not_queued(round_id: int) -> None:
-    """The broker refused the round after it was saved: say so instead of waiting forever."""
-    mark_failed(round_id, NOT_QUEUED)
+def _abandoned(match_round: MatchRound) -> bool:
+    """True if no worker works on the round, so running it again cannot run it twice."""
+    from web.services import worker_health
+
+    problem = worker_health.round_problem(match_round)
+    return problem is not None and problem.can_run_again
 
 
 def run_round(round_id: int, task_id: str | None = None) -> None:
