@@ -20,7 +20,7 @@ from web import create_app
 from web.extensions import db
 from web.models import ApprenticeProfile, AuditEvent, MatchRound
 from web.models.base import utcnow
-from web.services import background_checks, intake, minors, rounds
+from web.services import background_checks, cohorts, intake, minors, rounds
 
 ROW = (
     "{id},{name},{email},Lakeshore Community College,software_development,python,"
@@ -241,3 +241,20 @@ def _old_rows(connection, checked_at: datetime) -> None:
         ),
         {"now": now},
     )
+
+
+def test_moving_a_cohort_start_derives_minors_again(app, program):
+    # Turns 18 on 2027-03-01: a minor when the cohort starts on 2027-02-01, an adult from March.
+    profile = make_apprentice(program, date_of_birth=date(2009, 3, 1), is_minor=True)
+    db.session.commit()
+    cohort = program.cohort
+    cohorts.update_cohort(
+        cohort,
+        program.coordinator,
+        name=cohort.name,
+        description=cohort.description,
+        starts_on=date(2027, 3, 15),
+        ends_on=cohort.ends_on,
+    )
+    db.session.commit()
+    assert profile.is_minor is False

@@ -18,7 +18,7 @@ from web.models import (
     User,
 )
 from web.models.base import utcnow
-from web.services import audit
+from web.services import audit, minors
 
 _LIVE = (MentorshipStatus.AWAITING_MENTOR, MentorshipStatus.ACTIVE)
 _UNFINISHED = (RoundStatus.QUEUED, RoundStatus.RUNNING)
@@ -75,8 +75,12 @@ def update_cohort(
         "starts_on": str(cohort.starts_on),
         "ends_on": str(cohort.ends_on),
     }
+    start_moved = cohort.starts_on != starts_on
     cohort.name, cohort.description = name, description.strip()
     cohort.starts_on, cohort.ends_on = starts_on, ends_on
+    if start_moved:
+        # Who is a minor is measured at the cohort's start: a new start can change it.
+        minors.recompute_cohort(cohort)
     audit.record(actor, "cohort.updated", cohort, before=before, name=name)
     db.session.flush()
 
