@@ -24,6 +24,7 @@ from web.models import (
     User,
 )
 from web.services import audit_subjects
+from web.services.paging import Page, paginate  # noqa: F401  (the audit page's paging)
 from web.services.matching_inputs import (
     apprentice_input,
     counted_apprentices,
@@ -120,47 +121,6 @@ def cohort_readiness(cohort: Cohort, parameters: dict) -> dict:
     return result | {"names": {str(a.id): a.display_name for a in apprentices}}
 
 
-SORT_KEYS = {
-    "apprentice": lambda m: m.apprentice.display_name.casefold(),
-    "partner": lambda m: m.apprentice.partner.name.casefold(),
-    "mentor": lambda m: m.mentor.user.name.casefold(),
-    "department": lambda m: m.mentor.department.casefold(),
-    "score": lambda m: m.score,
-    "status": lambda m: m.status,
-}
-
-
-@dataclass(frozen=True)
-class PairQuery:
-    """Filters and order for a round's pair table (all optional)."""
-
-    partner: str = ""
-    pathway: str = ""
-    min_score: float | None = None
-    status: str = ""
-    sort: str = "score"
-    descending: bool = True
-
-
-def round_pairs(match_round: MatchRound, query: PairQuery) -> list[ProposedMatch]:
-    """The round's pairs that pass the filters, in the requested order."""
-    pairs = [
-        m
-        for m in match_round.matches
-        if (not query.partner or m.apprentice.partner.name == query.partner)
-        and (not query.pathway or query.pathway in m.apprentice.pathways)
-        and (query.min_score is None or m.score >= query.min_score - 1e-9)
-        and (not query.status or m.status == query.status)
-    ]
-    key = SORT_KEYS.get(query.sort, SORT_KEYS["score"])
-    return sorted(pairs, key=key, reverse=query.descending)
-
-
-def round_partners(match_round: MatchRound) -> list[str]:
-    """Names of the partners whose apprentices appear in the round."""
-    return sorted({m.apprentice.partner.name for m in match_round.matches})
-
-
 @dataclass(frozen=True)
 class AuditQuery:
     """Filters of the audit log page (all optional)."""
@@ -196,30 +156,6 @@ def audit_actors() -> list[User]:
     """Everyone who appears in the log as an actor."""
     actor_ids = select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None)).distinct()
     return list(db.session.scalars(select(User).where(User.id.in_(actor_ids)).order_by(User.name)))
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of rows and where it sits among all of them."""
-
-    items: list
-    number: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are (at least one)."""
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
-
-
-def paginate(stmt: Select, number: int, per_page: int = 50) -> Page:
-    """Rows of page `number` (1-based; out-of-range numbers are clamped)."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    last = max((total + per_page - 1) // per_page, 1)
-    number = min(max(number, 1), last)
-    items = db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).all()
-    return Page(list(items), number, per_page, total)
 
 
 AUDIT_COLUMNS = (
