@@ -18,21 +18,19 @@ from web.models import (
     ApprenticeProfile,
     AuditEvent,
     Cohort,
-    MatchRound,
     MentorProfile,
-    ProposedMatch,
+    Mentorship,
+    PartnerInstitution,
     User,
 )
-from web.services import audit_subjects
-from web.services.paging import Page, paginate  # noqa: F401  (the audit page's paging)
+from web.services import audit_subjects, round_inputs
 from web.services.matching_inputs import (
-    apprentice_input,
     counted_apprentices,
     counted_mentors,
-    mentor_input,
     rules_from_parameters,
 )
-from web.services.rounds import MATCHABLE, places_taken
+from web.services.paging import Page, paginate  # noqa: F401  (the audit page's paging)
+from web.services.rounds import LIVE_MENTORSHIPS, MATCHABLE, places_taken
 
 logger = logging.getLogger(__name__)
 
@@ -68,20 +66,59 @@ class CohortSummary:
 
 
 def cohort_summary(cohort: Cohort) -> CohortSummary:
-    """Count the cohort's apprentices and the places accepting mentors offer."""
-    apprentices = cohort.apprentices
-    mentors = db.session.scalars(
-        select(MentorProfile).where(MentorProfile.accepting, counted_mentors())
-    ).all()
-    taken = places_taken()
-    return CohortSummary(
-        by_status=Counter(a.status for a in apprentices),
-        by_partner=Counter(a.partner.name for a in apprentices),
-        matchable=_matchable_count(cohort),
-        mentors=len(mentors),
-        places=sum(m.capacity for m in mentors),
-        places_taken=sum(min(taken.get(m.id, 0), m.capacity) for m in mentors),
+    """Count the cohort's apprentices and the places accepting mentors offer, in SQL."""
+    by_status = Counter(
+        dict(
+            db.session.execute(
+                select(ApprenticeProfile.status, func.count())
+                .where(ApprenticeProfile.cohort_id == cohort.id)
+                .group_by(ApprenticeProfile.status)
+            ).all()
+        )
     )
+    by_partner = Counter(
+        dict(
+            db.session.execute(
+                select(PartnerInstitution.name, func.count())
+                .join(ApprenticeProfile, ApprenticeProfile.partner_id == PartnerInstitution.id)
+                .where(ApprenticeProfile.cohort_id == cohort.id)
+                .group_by(PartnerInstitution.name)
+            ).all()
+        )
+    )
+    mentors, places, taken = _accepting_places()
+    return CohortSummary(
+        by_status=by_status,
+        by_partner=by_partner,
+        matchable=_matchable_count(cohort),
+        mentors=mentors,
+        places=places,
+        places_taken=taken,
+    )
+
+
+def _accepting_places() -> tuple[int, int, int]:
+    """Accepting mentors, their places, and the places running mentorships take of them."""
+    live = (
+        select(Mentorship.mentor_id, func.count().label("n"))
+        .where(Mentorship.status.in_(LIVE_MENTORSHIPS))
+        .group_by(Mentorship.mentor_id)
+        .subquery()
+    )
+    taken = func.min(MentorProfile.capacity, func.coalesce(live.c.n, 0))
+    if db.session.get_bind().dialect.name == "postgresql":
+        taken = func.least(MentorProfile.capacity, func.coalesce(live.c.n, 0))
+    row = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(MentorProfile.capacity), 0),
+            func.coalesce(func.sum(taken), 0),
+        )
+        .select_from(MentorProfile)
+        .outerjoin(live, live.c.mentor_id == MentorProfile.id)
+        .where(MentorProfile.accepting, counted_mentors())
+    ).one()
+    return row[0], row[1], row[2]
 
 
 def _matchable_count(cohort: Cohort) -> int:
@@ -97,28 +134,21 @@ def _matchable_count(cohort: Cohort) -> int:
 
 def cohort_readiness(cohort: Cohort, parameters: dict) -> dict:
     """The matcher's readiness check on the apprentices the next round would take."""
-    apprentices = db.session.scalars(
-        select(ApprenticeProfile).where(
-            ApprenticeProfile.cohort_id == cohort.id,
-            ApprenticeProfile.status.in_(MATCHABLE),
-            counted_apprentices(),
-        )
-    ).all()
-    mentors = db.session.scalars(
-        select(MentorProfile).where(MentorProfile.accepting, counted_mentors())
-    ).all()
-    taken = places_taken()
+    apprentices = round_inputs.load_apprentices(
+        ApprenticeProfile.cohort_id == cohort.id,
+        ApprenticeProfile.status.in_(MATCHABLE),
+        counted_apprentices(),
+    )
+    mentors = round_inputs.load_mentors(
+        MentorProfile.accepting, counted_mentors(), taken=places_taken()
+    )
     try:
-        result = check_readiness(
-            [apprentice_input(a) for a in apprentices],
-            [mentor_input(m, taken.get(m.id, 0)) for m in mentors],
-            rules_from_parameters(parameters),
-        )
+        result = check_readiness(apprentices, mentors, rules_from_parameters(parameters))
     except (ValueError, TypeError) as error:
         # A damaged profile must not hide the cohort page; a round would fail on it too.
         logger.warning("readiness check of cohort %s failed: %s", cohort.id, error)
         return {"error": f"The readiness check could not run: {error}"}
-    return result | {"names": {str(a.id): a.display_name for a in apprentices}}
+    return result | {"names": {a.id: a.name for a in apprentices}}
 
 
 @dataclass(frozen=True)

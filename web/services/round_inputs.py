@@ -33,7 +33,9 @@ BATCH = 2000
 def load_apprentices(*conditions: ColumnElement[bool]) -> list[Apprentice]:
     """Apprentices whose profile meets `conditions`, by id, as the matcher sees them."""
     ids = select(ApprenticeProfile.id).where(*conditions)
-    skills = _skills(ApprenticeSkill.apprentice_id, ApprenticeSkill.skill_id, ApprenticeSkill.level, ids)
+    skills = _skills(
+        ApprenticeSkill.apprentice_id, ApprenticeSkill.skill_id, ApprenticeSkill.level, ids
+    )
     rows = db.session.execute(
         select(
             ApprenticeProfile.id,
