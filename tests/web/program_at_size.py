@@ -21,6 +21,7 @@ from web.models import (
     ApprenticeProfile,
     Cohort,
     MatchRound,
+    MentorProfile,
     Mentorship,
     MentorshipStatus,
     Role,
@@ -112,7 +113,7 @@ def _people_with_something_to_see() -> dict:
         .order_by(Mentorship.id)
         .limit(1)
     )
-    mentor = db.session.get(User, db.session.get(Mentorship, 1).mentor.user_id)
+    mentor = db.session.get(MentorProfile, _busiest_mentor()).user
     emails = {
         Role.COORDINATOR: db.session.scalar(
             select(User.email).where(User.role == Role.COORDINATOR)
