@@ -47,6 +47,19 @@ def settings_from_env(instance_path: Path) -> dict:
         # A form's CSRF token lasts as long as the browser's session, not one hour: a long
         # registration or import form filled in slowly must not be refused on sending.
         "WTF_CSRF_TIME_LIMIT": None,
+        # Pages, styles and scripts are compressed; CSV files stay streamed (compressed chunk by
+        # chunk when the browser takes br or deflate).
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "image/svg+xml",
+            "text/csv",
+        ],
+        "COMPRESS_ALGORITHM": ["br", "gzip", "deflate"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
     }
 
 
