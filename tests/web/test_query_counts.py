@@ -20,6 +20,7 @@ PAGES = {
     ),
     "round published": (Role.COORDINATOR, "/coordinator/rounds/{round}/published"),
     "mentorships": (Role.COORDINATOR, "/coordinator/mentorships"),
+    "mentorships, flagged": (Role.COORDINATOR, "/coordinator/mentorships?flagged=y"),
     "mentors": (Role.COORDINATOR, "/coordinator/mentors"),
     "one mentor": (Role.COORDINATOR, "/coordinator/mentors/{mentor}"),
     "audit log": (Role.COORDINATOR, "/coordinator/audit"),
