@@ -136,15 +136,15 @@ def _matchable_count(cohort: Cohort) -> int:
 
 def cohort_readiness(cohort: Cohort, parameters: dict) -> dict:
     """The matcher's readiness check on the apprentices the next round would take."""
-    apprentices = round_inputs.load_apprentices(
-        ApprenticeProfile.cohort_id == cohort.id,
-        ApprenticeProfile.status.in_(MATCHABLE),
-        counted_apprentices(),
-    )
-    mentors = round_inputs.load_mentors(
-        MentorProfile.accepting, counted_mentors(), taken=places_taken()
-    )
     try:
+        apprentices = round_inputs.load_apprentices(
+            ApprenticeProfile.cohort_id == cohort.id,
+            ApprenticeProfile.status.in_(MATCHABLE),
+            counted_apprentices(),
+        )
+        mentors = round_inputs.load_mentors(
+            MentorProfile.accepting, counted_mentors(), taken=places_taken()
+        )
         result = check_readiness(apprentices, mentors, rules_from_parameters(parameters))
     except (ValueError, TypeError) as error:
         # A damaged profile must not hide the cohort page; a round would fail on it too.
