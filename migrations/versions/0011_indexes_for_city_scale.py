@@ -1,4 +1,7 @@
-"""Indexes for city scale: the lookups every page makes stay fast at any program size.
+"""Indexes for city scale, and readiness checks kept between page views.
+
+The lookups every page makes stay fast at any program size; a cohort's readiness check is
+computed by the worker and kept until the program changes.
 
 Revision ID: 0011
 Revises: 0004
@@ -6,6 +9,7 @@ Create Date: 2026-11-29 21:35:00
 
 """
 from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -32,8 +36,22 @@ INDEXES = (
 def upgrade():
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
+    op.create_table(
+        'readiness_checks',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('cohort_id', sa.Integer(), nullable=False),
+        sa.Column('parameters_key', sa.String(length=64), nullable=False),
+        sa.Column('fingerprint', sa.String(length=64), nullable=False),
+        sa.Column('result', sa.JSON(), nullable=True),
+        sa.Column('computed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('requested_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('cohort_id', 'parameters_key'),
+    )
 
 
 def downgrade():
+    op.drop_table('readiness_checks')
     for name, table, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)

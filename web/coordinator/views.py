@@ -19,7 +19,7 @@ from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import AuditEvent, Cohort, Role
 from web.profile_fields import options
-from web.services import audit_subjects, cohorts, reports, rounds
+from web.services import audit_subjects, cohorts, readiness_checks, reports, rounds
 from web.services.paging import page_number
 
 logger = logging.getLogger(__name__)
@@ -79,13 +79,15 @@ def cohort(cohort_id: int):
 
 
 def _cohort_page(cohort: Cohort, form: RoundSettingsForm, status: int = 200):
-    readiness = reports.cohort_readiness(cohort, form.parameters() if not form.errors else {})
+    # Computed by the worker and kept until the program changes; never on each view.
+    kept = readiness_checks.readiness_for_page(cohort, form.parameters() if not form.errors else {})
     return (
         render_template(
             "coordinator/cohort.html",
             cohort=cohort,
             summary=reports.cohort_summary(cohort),
-            readiness=readiness,
+            readiness=kept.result or {},
+            kept=kept,
             form=form,
             components=COMPONENTS,
             component_labels=COMPONENT_LABELS,

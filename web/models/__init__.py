@@ -20,6 +20,7 @@ from web.models.profiles import (
     MentorVetting,
 )
 from web.models.program import Cohort, PartnerInstitution, Skill
+from web.models.readiness import ReadinessCheck
 
 __all__ = [
     "ApiToken",
@@ -41,6 +42,7 @@ __all__ = [
     "PartnerInstitution",
     "PeopleImport",
     "ProposedMatch",
+    "ReadinessCheck",
     "Role",
     "RoundStatus",
     "Skill",
