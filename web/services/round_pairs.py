@@ -19,11 +19,14 @@ from web.models import (
 )
 from web.services.paging import Page, paginate
 
-PAIRS_PER_PAGE = 100
+PAIRS_PER_PAGE = 50
 UNMATCHED_PER_PAGE = 100
 
 ApprenticeUser = aliased(User, name="apprentice_user")
 MentorUser = aliased(User, name="mentor_user")
+
+APPRENTICE_SHOWN = (ApprenticeProfile.user_id, ApprenticeProfile.partner_id)
+MENTOR_SHOWN = (MentorProfile.user_id, MentorProfile.department)
 
 SORT_COLUMNS = {
     "apprentice": func.lower(func.coalesce(ApprenticeUser.name, "")),
@@ -72,7 +75,7 @@ def pairs_page(match_round: MatchRound, query: PairQuery, number: int) -> Page:
 
 def _pairs_select(round_id: int, query: PairQuery) -> Select:
     # One statement: the pair with its apprentice, partner, mentor and both users joined in;
-    # the profiles' skills are not shown here, so they are not loaded.
+    # of the profiles only what the table shows (no skills, schedules or other JSON).
     stmt = (
         select(ProposedMatch)
         .join(ProposedMatch.apprentice)
@@ -89,6 +92,8 @@ def _pairs_select(round_id: int, query: PairQuery) -> Select:
             contains_eager(ProposedMatch.mentor).contains_eager(
                 MentorProfile.user.of_type(MentorUser)
             ),
+            defaultload(ProposedMatch.apprentice).load_only(*APPRENTICE_SHOWN, raiseload=True),
+            defaultload(ProposedMatch.mentor).load_only(*MENTOR_SHOWN, raiseload=True),
             defaultload(ProposedMatch.apprentice).lazyload(ApprenticeProfile.skills),
             defaultload(ProposedMatch.mentor).lazyload(MentorProfile.skills),
         )
