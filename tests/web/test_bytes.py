@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gzip
-import zlib
 import re
+import zlib
 
 from tests.conftest import sign_in
 from web.static_files import FOREVER
