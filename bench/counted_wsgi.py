@@ -8,10 +8,8 @@ from __future__ import annotations
 from flask import g, has_request_context
 from sqlalchemy import event
 
-from web import create_app
 from web.extensions import db
-
-app = create_app()
+from web.wsgi import app
 
 
 def _count(*_args) -> None:
