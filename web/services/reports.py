@@ -150,7 +150,9 @@ def cohort_readiness(cohort: Cohort, parameters: dict) -> dict:
         # A damaged profile must not hide the cohort page; a round would fail on it too.
         logger.warning("readiness check of cohort %s failed: %s", cohort.id, error)
         return {"error": f"The readiness check could not run: {error}"}
-    return result | {"names": {a.id: a.name for a in apprentices}}
+    # Names only of the apprentices the check lists, so the kept result stays small.
+    listed = {row["apprentice_id"] for row in result.get("no_compatible_mentor", [])}
+    return result | {"names": {a.id: a.name for a in apprentices if a.id in listed}}
 
 
 @dataclass(frozen=True)
