@@ -59,7 +59,8 @@ def _parse_args() -> argparse.Namespace:
 
 def run_size(apprentices: int, mentors: int, clients: list[int], duration: int) -> dict:
     """Everything measured at one size."""
-    print(f"\n== {apprentices} apprentices x {mentors} mentors ==", flush=True)
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"\n== {apprentices} apprentices x {mentors} mentors (load average {load}) ==")
     with ExitStack() as stack:
         env = stack.enter_context(_scratch_environment())
         started = time.perf_counter()
@@ -78,7 +79,8 @@ def run_size(apprentices: int, mentors: int, clients: list[int], duration: int) 
                 print(
                     f"{name:32} c={c:<3} p50 {wrk['p50']:8.1f} ms  p95 {wrk['p95']:8.1f} ms  "
                     f"p99 {wrk['p99']:8.1f} ms  {wrk['rps']:7.1f} req/s  "
-                    f"{statements:3} statements  {size:9} bytes  errors {wrk['errors']}",
+                    f"{statements:3} statements  {size:9} bytes  errors {wrk['errors']}  "
+                    f"load {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )
         return figures

@@ -38,6 +38,7 @@ class SizedProgram:
     cohort_id: int
     round_id: int
     mentor_id: int
+    round_statements: int = 0
     clients: dict = field(default_factory=dict)
     api_headers: dict = field(default_factory=dict)
 
@@ -76,6 +77,7 @@ def build_sized_program(template: Path, folder: Path, apprentices: int) -> Sized
         db.session.commit()
         _confirm_half(coordinator)
         program = SizedProgram(app, cohort.id, match_round.id, _busiest_mentor())
+        program.round_statements = _statements_of_a_round(cohort, coordinator)
         emails = _people_with_something_to_see()
         partner = db.session.scalar(select(User).where(User.role == Role.PARTNER))
         program.api_headers = bearer_for(partner)
@@ -83,6 +85,14 @@ def build_sized_program(template: Path, folder: Path, apprentices: int) -> Sized
     # Requests run outside this app context: each gets its own, as in production.
     program.clients = {role: _signed_in(app, email) for role, email in emails.items()}
     return program
+
+
+def _statements_of_a_round(cohort: Cohort, coordinator: User) -> int:
+    """Statements of starting and running a second round (in-process, on commit)."""
+    with counted_statements(db.engine) as count:
+        rounds.start_round(cohort, {}, coordinator)
+        db.session.commit()
+    return count[0]
 
 
 def _confirm_half(coordinator: User) -> None:
