@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from web import catalog
 from web.extensions import db
@@ -166,22 +166,18 @@ def _funnel(cohort_id: int, scope: tuple) -> Funnel:
         .where(ProposedMatch.round_id == latest)
         .subquery()
     )
-    published = (
-        select(Mentorship.apprentice_id, Mentorship.status)
-        .where(Mentorship.id.in_(services.latest_mentorship_ids()))
-        .subquery()
-    )
-    is_published = published.c.apprentice_id.is_not(None)
+    published = aliased(Mentorship)
+    is_published = published.id.is_not(None)
     row = db.session.execute(
         select(
             func.count(),
             _how_many(proposed.c.apprentice_id.is_not(None) | is_published),
             _how_many((proposed.c.status == MatchStatus.APPROVED) | is_published),
-            _how_many(published.c.status == MentorshipStatus.ACTIVE),
+            _how_many(published.status == MentorshipStatus.ACTIVE),
         )
         .select_from(ApprenticeProfile)
         .outerjoin(proposed, proposed.c.apprentice_id == ApprenticeProfile.id)
-        .outerjoin(published, published.c.apprentice_id == ApprenticeProfile.id)
+        .outerjoin(published, published.id == services.latest_mentorship_id(ApprenticeProfile.id))
         .where(*scope)
     ).one()
     return Funnel(registered=row[0], matched=row[1], approved=row[2], active=row[3])
@@ -209,7 +205,7 @@ def _check_in_health(scope: tuple, last_month: str) -> CheckInHealth:
         .outerjoin(lowest, lowest.c.mentorship_id == Mentorship.id)
         .where(
             *scope,
-            Mentorship.id.in_(services.latest_mentorship_ids()),
+            Mentorship.id == services.latest_mentorship_id(ApprenticeProfile.id),
             Mentorship.status == MentorshipStatus.ACTIVE,
             Mentorship.published_at < _month_after(last_month),
         )

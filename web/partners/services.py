@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import contains_eager, joinedload, lazyload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, lazyload
 
 from web.errors_domain import DomainError
 from web.extensions import db
@@ -98,12 +98,17 @@ def get_cohort(partner_id: int, cohort_id: int) -> Cohort:
     return cohort
 
 
-def latest_mentorship_ids() -> Select:
-    """Ids of each apprentice's latest published mentorship that the mentor did not decline."""
+def latest_mentorship_id(apprentice_id):
+    """SQL: the id of the apprentice's latest published mentorship the mentor did not decline.
+
+    Correlated to the apprentice, so the database looks up one apprentice's mentorships (by
+    index) rather than grouping every mentorship of the program.
+    """
+    other = aliased(Mentorship)
     return (
-        select(func.max(Mentorship.id))
-        .where(Mentorship.status != MentorshipStatus.DECLINED)
-        .group_by(Mentorship.apprentice_id)
+        select(func.max(other.id))
+        .where(other.apprentice_id == apprentice_id, other.status != MentorshipStatus.DECLINED)
+        .scalar_subquery()
     )
 
 
@@ -118,8 +123,7 @@ def apprentices_with_mentorships(partner_id: int, cohort_id: int, status: str | 
         .outerjoin(User, ApprenticeProfile.user_id == User.id)
         .outerjoin(
             Mentorship,
-            (Mentorship.apprentice_id == ApprenticeProfile.id)
-            & Mentorship.id.in_(latest_mentorship_ids()),
+            Mentorship.id == latest_mentorship_id(ApprenticeProfile.id),
         )
         .where(ApprenticeProfile.partner_id == partner_id, ApprenticeProfile.cohort_id == cohort_id)
         .options(
