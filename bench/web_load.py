@@ -67,8 +67,9 @@ def run_size(apprentices: int, mentors: int, clients: list[int], duration: int) 
         _flask(env, "setup")
         _flask(env, "demo-data", "--apprentices", str(apprentices), "--mentors", str(mentors))
         print(f"demo data loaded in {time.perf_counter() - started:.1f} s", flush=True)
-        base = stack.enter_context(_servers(env))
-        round_figures = _run_round(base, env)
+        base, worker_pid = stack.enter_context(_servers(env))
+        round_figures = _run_round(base, env) | {"worker_peak_mb": _peak_mb(worker_pid)}
+        print(f"worker peak RSS {round_figures['worker_peak_mb']:.0f} MB", flush=True)
         pages = _pages(base, round_figures["round_id"])
         figures = {"round": round_figures, "pages": {}}
         for name, (url, headers, body) in pages.items():
@@ -132,12 +133,26 @@ def _servers(env: dict):
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for(base + "/login")
-        yield base
+        yield base, worker.pid
     finally:
         for process in (web, worker):
             process.terminate()
         for process in (web, worker):
             process.wait(timeout=60)
+
+
+def _peak_mb(pid: int) -> float:
+    """The largest peak resident size (VmHWM) of a process and its children, in MB."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        pids += [int(child) for child in task.read_text().split()]
+    peaks = []
+    for one in pids:
+        status = Path(f"/proc/{one}/status")
+        if status.exists():
+            peak = re.search(r"VmHWM:\s+(\d+) kB", status.read_text())
+            peaks.append(int(peak.group(1)) / 1024 if peak else 0.0)
+    return max(peaks, default=0.0)
 
 
 def _free_port() -> int:
