@@ -64,3 +64,22 @@ def test_with_a_worker_the_page_asks_once_and_never_computes(client, program, mo
     db.session.commit()
     page = client.get(url).get_data(as_text=True)
     assert CHECKING not in page and "1 apprentices, 0 mentors" in page
+
+
+def test_a_broker_that_refuses_leaves_the_page_up_and_asks_again(client, program, monkeypatch):
+    make_apprentice(program)
+    db.session.commit()
+    asked = []
+
+    def refuse(*args):
+        asked.append(args)
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(readiness_checks, "send_task", refuse)
+    sign_in(client, program.coordinator)
+    url = f"/coordinator/cohorts/{program.cohort.id}"
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "could not be reached" in response.get_data(as_text=True)
+    assert len(asked) == 2

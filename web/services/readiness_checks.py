@@ -44,6 +44,7 @@ class KeptCheck:
     result: dict | None
     computed_at: datetime | None
     current: bool
+    unreachable: bool = False
 
 
 def readiness_for_page(cohort: Cohort, parameters: dict) -> KeptCheck:
@@ -53,12 +54,20 @@ def readiness_for_page(cohort: Cohort, parameters: dict) -> KeptCheck:
     kept = _kept(cohort.id, key)
     if kept is not None and kept.fingerprint == now_print and kept.result is not None:
         return KeptCheck(kept.result, kept.computed_at, current=True)
+    unreachable = False
     if _claim_request(cohort.id, key):
-        send_task(CHECK_TASK, cohort.id, parameters)
+        try:
+            send_task(CHECK_TASK, cohort.id, parameters)
+        except Exception:
+            # The page still shows what it can; the next view asks again.
+            logger.exception("could not ask for the readiness check of cohort %s", cohort.id)
+            _release_request(cohort.id, key)
+            unreachable = True
         kept = _kept(cohort.id, key)  # in-process tasks have already written it
     if kept is None or kept.result is None:
-        return KeptCheck(None, None, current=False)
-    return KeptCheck(kept.result, kept.computed_at, current=kept.fingerprint == now_print)
+        return KeptCheck(None, None, current=False, unreachable=unreachable)
+    current = kept.fingerprint == now_print
+    return KeptCheck(kept.result, kept.computed_at, current, unreachable)
 
 
 def run_check(cohort_id: int, parameters: dict) -> None:
@@ -137,3 +146,13 @@ def _claim_request(cohort_id: int, key: str) -> bool:
             .values(requested_at=now)
         ).rowcount
     return bool(claimed)
+
+
+def _release_request(cohort_id: int, key: str) -> None:
+    """Forget a request the broker refused, so the next view asks again."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(ReadinessCheck)
+            .where(ReadinessCheck.cohort_id == cohort_id, ReadinessCheck.parameters_key == key)
+            .values(requested_at=None)
+        )
