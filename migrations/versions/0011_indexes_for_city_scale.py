@@ -4,7 +4,7 @@ The lookups every page makes stay fast at any program size; a cohort's readiness
 computed by the worker and kept until the program changes.
 
 Revision ID: 0011
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-29 21:35:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
