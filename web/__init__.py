@@ -11,8 +11,9 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from web.config import settings_from_env
-from web.extensions import csrf, db, limiter, login_manager, migrate
+from web.extensions import compress, csrf, db, limiter, login_manager, migrate
 from web.models.base import LARGEST_ID
+from web.static_files import register_static_files
 
 logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -37,6 +38,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
+    register_static_files(app)
     celery_init_app(app)
     from web.cli import register_commands
 
@@ -72,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     from web import models  # noqa: F401  (registers every table on the metadata)
     from web.auth.sessions import load_user, register_sessions
     from web.services import security_events

@@ -68,6 +68,19 @@ def settings_from_env(instance_path: Path) -> dict:
         **rate_limit_settings(redis_url),
         # A worker silent for this long is gone: its rounds say that no worker is on them.
         "WORKER_LOST_AFTER_SECONDS": float(os.environ.get("WORKER_LOST_AFTER_SECONDS", "30")),
+        # Pages, styles and scripts are compressed; CSV files stay streamed (compressed chunk by
+        # chunk when the browser takes br or deflate).
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "image/svg+xml",
+            "text/csv",
+        ],
+        "COMPRESS_ALGORITHM": ["br", "gzip", "deflate"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
     }
 
 

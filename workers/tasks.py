@@ -23,6 +23,7 @@ from web.services import (
     invitations,
     notifications,
     people_imports,
+    readiness_checks,
     retention,
     rounds,
     vetting,
@@ -46,6 +47,13 @@ def run_match_round(self, round_id: int) -> None:
         logger.exception("round %s failed", round_id)
         rounds.mark_failed(round_id, f"The matcher stopped with an error: {error}")
         raise
+
+
+@shared_task(name="workers.tasks.check_readiness")
+def check_readiness(cohort_id: int, parameters: dict) -> None:
+    """Compute a cohort's readiness check and keep it for the cohort page."""
+    readiness_checks.run_check(cohort_id, parameters)
+    db.session.commit()
 
 
 @shared_task(

@@ -44,8 +44,21 @@ def _ref(kind: str, name: str) -> dict:
     return {"$ref": f"#/components/{kind}/{name}"}
 
 
-def _ok(schema: str, description: str) -> dict:
-    return {"description": description, "content": _json(_ref("schemas", schema))}
+_PAGE_URL = {"type": "string", "format": "uri", "nullable": True}
+LINK_HEADER = {
+    "Link": {
+        "description": (
+            "Links to the first, last, next and previous pages (RFC 8288), e.g. "
+            '<https://…/apprentices?page=2&per_page=50>; rel="next".'
+        ),
+        "schema": {"type": "string"},
+    }
+}
+
+
+def _ok(schema: str, description: str, headers: dict | None = None) -> dict:
+    ok = {"description": description, "content": _json(_ref("schemas", schema))}
+    return ok | ({"headers": headers} if headers else {})
 
 
 def _json(schema: dict) -> dict:
@@ -77,7 +90,7 @@ def _paths() -> dict:
         "/cohorts/{cohort_id}/apprentices": _operation(
             "listCohortApprentices",
             "The partner's apprentices in one cohort, a page at a time",
-            _ok("ApprenticePage", "One page of apprentices"),
+            _ok("ApprenticePage", "One page of apprentices", LINK_HEADER),
             params=["cohort_id", "page", "per_page", "status"],
             errors=(400, 401, 404),
         ),
@@ -181,6 +194,8 @@ def _schemas() -> dict:
                 "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
                 "total": _COUNT,
                 "pages": _COUNT,
+                "next": _PAGE_URL | {"description": "The next page's URL; null on the last."},
+                "prev": _PAGE_URL | {"description": "The previous page's URL; null on the first."},
             }
         ),
         "ApprenticeDetail": _object(_apprentice_properties() | _detail_properties()),

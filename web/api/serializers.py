@@ -37,8 +37,8 @@ def cohort_summary_json(summary: CohortSummary) -> dict:
         "check_ins": {
             "month": health.month,
             "healthy": health.healthy,
-            "low": len(health.low),
-            "missing": len(health.missing),
+            "low": health.low_count,
+            "missing": health.missing_count,
         },
     }
 

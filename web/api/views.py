@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from web.api import bp, serializers
@@ -52,17 +52,45 @@ def cohort_apprentices(partner_id: int, cohort_id: int) -> ResponseReturnValue:
     per_page = int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     status = status_arg()
     found = services.get_cohort(partner_id, cohort_id)
-    rows = services.cohort_apprentices(partner_id, found.id, status)
-    start = (page - 1) * per_page
-    return jsonify(
+    rows = services.apprentice_rows_page(partner_id, found.id, status, page, per_page)
+    # The page asked for, even past the end (an empty page), so clients can stop on `next`.
+    items = rows.items if rows.number == page else []
+    pages = -(-rows.total // per_page)
+    links = _page_links(page, pages, per_page, status)
+    response = jsonify(
         {
-            "apprentices": [serializers.apprentice_json(r) for r in rows[start : start + per_page]],
+            "apprentices": [serializers.apprentice_json(r) for r in items],
             "page": page,
             "per_page": per_page,
-            "total": len(rows),
-            "pages": -(-len(rows) // per_page),
+            "total": rows.total,
+            "pages": pages,
+            "next": links.get("next"),
+            "prev": links.get("prev"),
         }
     )
+    response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
+    return response
+
+
+def _page_links(page: int, pages: int, per_page: int, status: str | None) -> dict[str, str]:
+    """URLs of the neighbouring, first and last pages, keeping the other parameters."""
+
+    def url(number: int) -> str:
+        return url_for(
+            request.endpoint,
+            **(request.view_args or {}),
+            page=number,
+            per_page=per_page,
+            status=status,
+            _external=True,
+        )
+
+    links = {"first": url(1), "last": url(max(pages, 1))}
+    if page < pages:
+        links["next"] = url(page + 1)
+    if 1 < page <= pages + 1:
+        links["prev"] = url(page - 1)
+    return links
 
 
 @bp.get("/apprentices/<int:apprentice_id>")

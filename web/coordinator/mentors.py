@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from web.access import program_admin_required, role_required
 from web.auth.services import has_usable_password
@@ -18,7 +19,7 @@ from web.coordinator.mentor_forms import (
 from web.database import commits
 from web.errors_domain import DomainError
 from web.extensions import db
-from web.models import MentorProfile, Mentorship, Role, User
+from web.models import ApprenticeProfile, MentorProfile, Mentorship, Role, User
 from web.services import background_checks, invitations
 from web.services.publishing import LIVE
 
@@ -120,6 +121,12 @@ def _mentor_page(profile: MentorProfile, withdraw_form: WithdrawCheckForm):
         select(Mentorship)
         .where(Mentorship.mentor_id == profile.id)
         .order_by(Mentorship.published_at.desc(), Mentorship.id.desc())
+        # The page names each apprentice and their partner.
+        .options(
+            joinedload(Mentorship.apprentice).joinedload(ApprenticeProfile.user),
+            joinedload(Mentorship.apprentice).joinedload(ApprenticeProfile.partner),
+            joinedload(Mentorship.apprentice).lazyload(ApprenticeProfile.skills),
+        )
     ).all()
     return render_template(
         "coordinator/mentor.html",

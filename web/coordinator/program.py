@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from web.access import program_admin_required, role_required
 from web.coordinator import bp
@@ -13,9 +14,21 @@ from web.coordinator.intake_forms import MentorshipFilterForm, SendEmailsForm, c
 from web.database import commits
 from web.errors_domain import DomainError
 from web.extensions import db
-from web.models import Cohort, MatchRound, Mentorship, MentorshipOutcome, ProposedMatch, Role
+from web.models import (
+    ApprenticeProfile,
+    Cohort,
+    MatchRound,
+    MentorProfile,
+    Mentorship,
+    MentorshipOutcome,
+    ProposedMatch,
+    Role,
+)
 from web.services import mentorships as mentorship_rules
 from web.services import monitoring, notifications, publishing
+from web.services.paging import page_number, paginate
+
+PUBLISHED_PER_PAGE = 100
 
 
 @bp.route("/rounds/<int:round_id>/publish", methods=["POST"])
@@ -53,12 +66,21 @@ def publish_round(round_id: int):
 def round_published(round_id: int):
     """What publishing a round created, and which emails have gone out."""
     match_round = db.get_or_404(MatchRound, round_id)
-    mentorships = db.session.scalars(
+    mentorships = paginate(
         select(Mentorship)
         .join(ProposedMatch, Mentorship.match_id == ProposedMatch.id)
         .where(ProposedMatch.round_id == round_id)
         .order_by(Mentorship.id)
-    ).all()
+        # The page names both people of each pair, and the apprentice's partner.
+        .options(
+            joinedload(Mentorship.apprentice).joinedload(ApprenticeProfile.user),
+            joinedload(Mentorship.apprentice).joinedload(ApprenticeProfile.partner),
+            joinedload(Mentorship.apprentice).lazyload(ApprenticeProfile.skills),
+            joinedload(Mentorship.mentor).lazyload(MentorProfile.skills),
+        ),
+        page_number(request.args.get("page")),
+        PUBLISHED_PER_PAGE,
+    )
     return render_template(
         "coordinator/program_published.html",
         match_round=match_round,
@@ -110,8 +132,10 @@ def mentorships():
     cohorts = db.session.scalars(select(Cohort).order_by(Cohort.name))
     form.cohort.choices = cohort_choices(cohorts, "All cohorts")
     cohort_id = form.cohort.data if form.validate() else 0
-    watched = monitoring.watch_mentorships(
-        cohort_id=cohort_id or None, flagged_only=bool(form.flagged.data)
+    watched = monitoring.watch_page(
+        page_number(request.args.get("page")),
+        cohort_id=cohort_id or None,
+        flagged_only=bool(form.flagged.data),
     )
     return render_template("coordinator/program_mentorships.html", form=form, watched=watched)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from matcher.profiles import COMPONENTS
 from web.access import program_admin_required, role_required
@@ -21,7 +23,8 @@ from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import MatchRound, ProposedMatch, Role, RoundStatus
 from web.profile_fields import options
-from web.services import decisions, reports, rounds, worker_health
+from web.services import decisions, round_pairs, rounds, worker_health
+from web.services.paging import page_number
 
 coordinator_only = role_required(Role.COORDINATOR)
 
@@ -62,15 +65,15 @@ SORTABLE = ("apprentice", "partner", "mentor", "department", "score", "status")
 def _results_context(match_round: MatchRound) -> dict:
     filters = RoundFilterForm(request.args)
     filters.partner.choices = options(
-        [("", "All partners")] + [(p, p) for p in reports.round_partners(match_round)]
+        [("", "All partners")] + [(p, p) for p in round_pairs.round_partners(match_round.id)]
     )
     valid = filters.validate()
     sort = request.args.get("sort", "score")
     sort = sort if sort in SORTABLE else "score"
     descending = request.args.get("dir", "desc" if sort == "score" else "asc") == "desc"
-    query = reports.PairQuery(sort=sort, descending=descending)
+    query = round_pairs.PairQuery(sort=sort, descending=descending)
     if valid:
-        query = reports.PairQuery(
+        query = round_pairs.PairQuery(
             partner=filters.partner.data or "",
             pathway=filters.pathway.data or "",
             min_score=filters.min_score.data,
@@ -82,7 +85,11 @@ def _results_context(match_round: MatchRound) -> dict:
     is_latest = latest is not None and latest.id == match_round.id
     can_change = current_user.is_program_admin and not match_round.cohort.archived
     return {
-        "pairs": reports.round_pairs(match_round, query),
+        "pairs": round_pairs.pairs_page(match_round, query, page_number(request.args.get("page"))),
+        "unmatched": round_pairs.unmatched_page(
+            match_round.id, page_number(request.args.get("unmatched_page"))
+        ),
+        "counts": round_pairs.round_counts(match_round.id),
         "filters": filters,
         "sort": sort,
         "descending": descending,
@@ -93,8 +100,20 @@ def _results_context(match_round: MatchRound) -> dict:
         "rejecting": None,
         "bulk_form": BulkApproveForm(formdata=None),
         "report": match_round.report or {},
-        "older_rounds": [r for r in match_round.cohort.rounds if r.id != match_round.id],
+        "older_rounds": _older_rounds(match_round),
     }
+
+
+def _older_rounds(match_round: MatchRound) -> list[MatchRound]:
+    """The cohort's other rounds, without their reports and settings, which are not shown."""
+    return list(
+        db.session.scalars(
+            select(MatchRound)
+            .where(MatchRound.cohort_id == match_round.cohort_id, MatchRound.id != match_round.id)
+            .options(load_only(MatchRound.id, MatchRound.status))
+            .order_by(MatchRound.id.desc())
+        )
+    )
 
 
 @bp.route("/rounds/<int:round_id>/progress.json")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from matcher.profiles import COMPONENTS
 from web.access import program_admin_required, role_required
@@ -16,9 +17,10 @@ from web.coordinator.forms import COMPONENT_LABELS, AuditFilterForm, CohortForm,
 from web.database import commits
 from web.errors_domain import DomainError
 from web.extensions import db
-from web.models import Cohort, Role
+from web.models import AuditEvent, Cohort, Role
 from web.profile_fields import options
-from web.services import audit_subjects, cohorts, reports, rounds
+from web.services import audit_subjects, cohorts, readiness_checks, reports, rounds
+from web.services.paging import page_number
 
 logger = logging.getLogger(__name__)
 coordinator_only = role_required(Role.COORDINATOR)
@@ -77,13 +79,15 @@ def cohort(cohort_id: int):
 
 
 def _cohort_page(cohort: Cohort, form: RoundSettingsForm, status: int = 200):
-    readiness = reports.cohort_readiness(cohort, form.parameters() if not form.errors else {})
+    # Computed by the worker and kept until the program changes; never on each view.
+    kept = readiness_checks.readiness_for_page(cohort, form.parameters() if not form.errors else {})
     return (
         render_template(
             "coordinator/cohort.html",
             cohort=cohort,
             summary=reports.cohort_summary(cohort),
-            readiness=readiness,
+            readiness=kept.result or {},
+            kept=kept,
             form=form,
             components=COMPONENTS,
             component_labels=COMPONENT_LABELS,
@@ -134,7 +138,9 @@ def _audit_filters() -> tuple[AuditFilterForm, reports.AuditQuery]:
 def audit_log():
     """The audit log: every decision, who took it, when and why."""
     form, query = _audit_filters()
-    page = reports.paginate(reports.audit_select(query), request.args.get("page", 1, type=int))
+    # Each event names its actor: joined into the page's one statement.
+    events = reports.audit_select(query).options(joinedload(AuditEvent.actor))
+    page = reports.paginate(events, page_number(request.args.get("page")))
     args = {k: v for k, v in request.args.items() if k != "page" and not form.errors}
     subjects = audit_subjects.describe(page.items)
     return render_template(
@@ -151,7 +157,7 @@ def audit_csv():
         flash("Fix the filters before exporting.", "error")
         return redirect(url_for("coordinator.audit_log", **request.args))
     return Response(
-        reports.audit_csv(query),
+        stream_with_context(reports.audit_csv(query)),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=pathways-audit.csv"},
     )

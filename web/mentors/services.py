@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from web.auth.services import create_user
 from web.extensions import db
-from web.models import MentorProfile, Mentorship, MentorshipStatus, MentorSkill, Role
+from web.models import (
+    ApprenticeProfile,
+    MentorProfile,
+    Mentorship,
+    MentorshipStatus,
+    MentorSkill,
+    Role,
+)
 from web.profile_fields import apply_details
 from web.services import audit, background_checks, email_verification, vetting
 
@@ -57,6 +65,13 @@ def mentorships_of(profile: MentorProfile) -> list[Mentorship]:
             select(Mentorship)
             .where(Mentorship.mentor_id == profile.id)
             .order_by(_ORDER, Mentorship.published_at.desc())
+            # The dashboard shows each apprentice's name, partner and skills, and check-ins.
+            .options(
+                joinedload(Mentorship.apprentice).joinedload(ApprenticeProfile.user),
+                joinedload(Mentorship.apprentice).joinedload(ApprenticeProfile.partner),
+                joinedload(Mentorship.apprentice).selectinload(ApprenticeProfile.skills),
+                selectinload(Mentorship.check_ins),
+            )
         )
     )
 

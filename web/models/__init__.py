@@ -30,6 +30,7 @@ from web.models.program_year import (
     ReminderSent,
     Survey,
 )
+from web.models.readiness import ReadinessCheck
 from web.models.security import RecoveryCode, SecurityEvent
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "PartnerInstitution",
     "PeopleImport",
     "ProposedMatch",
+    "ReadinessCheck",
     "RecoveryCode",
     "ReminderSent",
     "Role",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
@@ -18,6 +18,11 @@ class AuditEvent(db.Model):
     """One recorded decision or change, never edited after it is written."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_at", "at", "id"),
+        Index("ix_audit_events_actor", "actor_id"),
+        Index("ix_audit_events_subject", "subject_type", "subject_id"),
+    )
 
     id: Mapped[int_pk]
     at: Mapped[created_at]

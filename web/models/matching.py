@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
@@ -39,6 +39,7 @@ class MatchRound(db.Model):
     """One run of the matcher over a cohort, with the settings it ran with."""
 
     __tablename__ = "match_rounds"
+    __table_args__ = (Index("ix_match_rounds_cohort", "cohort_id"),)
 
     id: Mapped[int_pk]
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
@@ -79,7 +80,10 @@ class ProposedMatch(db.Model):
     """A pair the matcher proposed, its score and reasons, and the coordinator's decision."""
 
     __tablename__ = "proposed_matches"
-    __table_args__ = (UniqueConstraint("round_id", "apprentice_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "apprentice_id"),
+        Index("ix_proposed_matches_round_score", "round_id", "score"),
+    )
 
     id: Mapped[int_pk]
     round_id: Mapped[int] = mapped_column(ForeignKey("match_rounds.id", ondelete="CASCADE"))

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
@@ -40,6 +40,11 @@ class Mentorship(db.Model):
     """An approved pair once published to the apprentice, the mentor and the partner."""
 
     __tablename__ = "mentorships"
+    __table_args__ = (
+        Index("ix_mentorships_apprentice", "apprentice_id"),
+        Index("ix_mentorships_mentor_status", "mentor_id", "status"),
+        Index("ix_mentorships_status", "status"),
+    )
 
     id: Mapped[int_pk]
     match_id: Mapped[int] = mapped_column(ForeignKey("proposed_matches.id"), unique=True)
@@ -65,7 +70,10 @@ class CheckIn(db.Model):
     """One side's monthly check-in on a mentorship: a 1–5 rating and a note."""
 
     __tablename__ = "check_ins"
-    __table_args__ = (UniqueConstraint("mentorship_id", "author_id", "month"),)
+    __table_args__ = (
+        UniqueConstraint("mentorship_id", "author_id", "month"),
+        Index("ix_check_ins_month", "month", "mentorship_id"),
+    )
 
     id: Mapped[int_pk]
     mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))

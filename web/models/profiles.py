@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
@@ -41,6 +41,10 @@ class ApprenticeProfile(db.Model):
     """An apprentice's registration: partner, cohort, goals, schedule and needs."""
 
     __tablename__ = "apprentice_profiles"
+    __table_args__ = (
+        Index("ix_apprentice_profiles_cohort_status", "cohort_id", "status"),
+        Index("ix_apprentice_profiles_partner_cohort", "partner_id", "cohort_id"),
+    )
 
     id: Mapped[int_pk]
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from web.csv_cells import safe_row
 from web.partners.services import ApprenticeRow
@@ -19,16 +19,26 @@ COLUMNS = (
     "mentor_department",
     "mentor_email",
 )
+FLUSH_AT = 64 * 1024
 
 
-def apprentices_csv(rows: Iterable[ApprenticeRow]) -> str:
-    """One line per apprentice under a header line of COLUMNS."""
+def apprentices_csv(rows: Iterable[ApprenticeRow]) -> Iterator[str]:
+    """One line per apprentice under a header line of COLUMNS, given out as it is written."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow(safe_row(_values(row)))
-    return buffer.getvalue()
+        if buffer.tell() > FLUSH_AT:
+            yield _take(buffer)
+    yield _take(buffer)
+
+
+def _take(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def _values(row: ApprenticeRow) -> list[object]:

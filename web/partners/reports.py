@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from web import catalog
 from web.extensions import db
 from web.models import (
+    ApprenticeProfile,
+    ApprenticeStatus,
     CheckIn,
     Cohort,
     MatchRound,
     MatchStatus,
+    MentorProfile,
     Mentorship,
     MentorshipStatus,
     ProposedMatch,
@@ -28,6 +32,8 @@ from web.partners import services
 from web.partners.services import ApprenticeRow
 
 LOW_RATING = 2
+# The dashboard names this many pairs needing attention per list, and counts the rest.
+NAMED_PER_LIST = 20
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,8 @@ class CheckInHealth:
     healthy: int
     low: tuple[ApprenticeRow, ...]
     missing: tuple[ApprenticeRow, ...]
+    low_count: int = 0
+    missing_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,14 +111,19 @@ def previous_month(today: date) -> str:
 
 def cohort_summary(partner_id: int, cohort: Cohort, last_month: str) -> CohortSummary:
     """Funnel, pathways chosen and check-in health of the partner's apprentices in `cohort`."""
-    apprentices = services.cohort_profiles(partner_id, cohort.id)
-    ids = [a.id for a in apprentices]
-    pathways = Counter(p for a in apprentices for p in a.pathways)
+    scope = (
+        ApprenticeProfile.partner_id == partner_id,
+        ApprenticeProfile.cohort_id == cohort.id,
+        ApprenticeProfile.status != ApprenticeStatus.WITHDRAWN,
+    )
+    # One short column of each apprentice: the pathways are a JSON list, counted here.
+    chosen = db.session.scalars(select(ApprenticeProfile.pathways).where(*scope))
+    pathways = Counter(p for keys in chosen for p in keys)
     return CohortSummary(
         cohort=cohort,
-        funnel=_funnel(cohort.id, ids),
+        funnel=_funnel(cohort.id, scope),
         pathways=tuple(sorted(pathways.items(), key=lambda kv: (-kv[1], kv[0]))),
-        check_ins=_check_in_health(apprentices, last_month),
+        check_ins=_check_in_health(scope, last_month),
     )
 
 
@@ -137,75 +150,93 @@ def _skills_wanted(apprentice) -> tuple[tuple[str, str, int], ...]:
     return tuple(sorted((s.skill.key, s.skill.label, s.level) for s in apprentice.skills))
 
 
-def _funnel(cohort_id: int, apprentice_ids: list[int]) -> Funnel:
-    """Registered -> matched (latest succeeded round) -> approved -> active.
+def _funnel(cohort_id: int, scope: tuple) -> Funnel:
+    """Registered -> matched (latest succeeded round) -> approved -> active, in one statement.
 
     An apprentice whose pair was already published counts as matched and approved even when
     a later round no longer lists them, so each step stays within the one before.
     """
-    proposed = _latest_round_decisions(cohort_id, apprentice_ids)
-    statuses = _mentorship_statuses(apprentice_ids)
-    published = set(statuses)
-    approved = {a for a, status in proposed.items() if status == MatchStatus.APPROVED}
-    active = {a for a, status in statuses.items() if status == MentorshipStatus.ACTIVE}
-    return Funnel(
-        registered=len(apprentice_ids),
-        matched=len(set(proposed) | published),
-        approved=len(approved | published),
-        active=len(active),
+    latest = (
+        select(func.max(MatchRound.id))
+        .where(MatchRound.cohort_id == cohort_id, MatchRound.status == RoundStatus.SUCCEEDED)
+        .scalar_subquery()
     )
-
-
-def _latest_round_decisions(cohort_id: int, apprentice_ids: list[int]) -> dict[int, str]:
-    """Apprentice id -> decision on their pair in the cohort's latest succeeded round."""
-    latest = db.session.scalar(
-        select(func.max(MatchRound.id)).where(
-            MatchRound.cohort_id == cohort_id, MatchRound.status == RoundStatus.SUCCEEDED
+    proposed = (
+        select(ProposedMatch.apprentice_id, ProposedMatch.status)
+        .where(ProposedMatch.round_id == latest)
+        .subquery()
+    )
+    published = aliased(Mentorship)
+    is_published = published.id.is_not(None)
+    row = db.session.execute(
+        select(
+            func.count(),
+            _how_many(proposed.c.apprentice_id.is_not(None) | is_published),
+            _how_many((proposed.c.status == MatchStatus.APPROVED) | is_published),
+            _how_many(published.status == MentorshipStatus.ACTIVE),
         )
-    )
-    if latest is None or not apprentice_ids:
-        return {}
-    rows = db.session.execute(
-        select(ProposedMatch.apprentice_id, ProposedMatch.status).where(
-            ProposedMatch.round_id == latest, ProposedMatch.apprentice_id.in_(apprentice_ids)
-        )
-    )
-    return dict(rows.all())
+        .select_from(ApprenticeProfile)
+        .outerjoin(proposed, proposed.c.apprentice_id == ApprenticeProfile.id)
+        .outerjoin(published, published.id == services.latest_mentorship_id(ApprenticeProfile.id))
+        .where(*scope)
+    ).one()
+    return Funnel(registered=row[0], matched=row[1], approved=row[2], active=row[3])
 
 
-def _mentorship_statuses(apprentice_ids: list[int]) -> dict[int, str]:
-    """Apprentice id -> status of their latest published, not declined, mentorship."""
-    return {a: m.status for a, m in services.published_mentorships(apprentice_ids).items()}
+def _how_many(condition):
+    """SQL: how many rows meet `condition`."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _check_in_health(apprentices, last_month: str) -> CheckInHealth:
-    """Active mentorships running since before `last_month` ended, by last month's ratings."""
-    by_id = {a.id: a for a in apprentices}
-    mentorships = [
-        m
-        for m in services.published_mentorships(list(by_id)).values()
-        if m.status == MentorshipStatus.ACTIVE and _month_of(m.published_at) <= last_month
-    ]
-    lowest = _lowest_ratings([m.id for m in mentorships], last_month)
-    low, missing = [], []
-    for mentorship in mentorships:
-        rating = lowest.get(mentorship.id)
-        if rating is None or rating <= LOW_RATING:
-            row = services.apprentice_row(by_id[mentorship.apprentice_id], mentorship)
-            (missing if rating is None else low).append(row)
-    healthy = len(mentorships) - len(low) - len(missing)
-    return CheckInHealth(last_month, healthy, tuple(low), tuple(missing))
+def _check_in_health(scope: tuple, last_month: str) -> CheckInHealth:
+    """Active mentorships running since before `last_month` ended, by last month's ratings.
 
-
-def _lowest_ratings(mentorship_ids: list[int], month: str) -> dict[int, int]:
-    if not mentorship_ids:
-        return {}
-    rows = db.session.execute(
-        select(CheckIn.mentorship_id, func.min(CheckIn.rating))
-        .where(CheckIn.mentorship_id.in_(mentorship_ids), CheckIn.month == month)
+    Counted by the database; only the first few pairs needing attention are loaded to name.
+    """
+    lowest = (
+        select(CheckIn.mentorship_id, func.min(CheckIn.rating).label("rating"))
+        .where(CheckIn.month == last_month)
         .group_by(CheckIn.mentorship_id)
+        .subquery()
     )
-    return dict(rows.all())
+    due = (
+        select(ApprenticeProfile)
+        .join(Mentorship, Mentorship.apprentice_id == ApprenticeProfile.id)
+        .outerjoin(lowest, lowest.c.mentorship_id == Mentorship.id)
+        .where(
+            *scope,
+            Mentorship.id == services.latest_mentorship_id(ApprenticeProfile.id),
+            Mentorship.status == MentorshipStatus.ACTIVE,
+            Mentorship.published_at < _month_after(last_month),
+        )
+    )
+    rating = lowest.c.rating
+    healthy, low, missing = db.session.execute(
+        due.with_only_columns(
+            _how_many(rating > LOW_RATING),
+            _how_many(rating <= LOW_RATING),
+            _how_many(rating.is_(None)),
+        )
+    ).one()
+    needing = db.session.execute(
+        due.add_columns(Mentorship, rating)
+        .where(rating.is_(None) | (rating <= LOW_RATING))
+        .options(joinedload(ApprenticeProfile.user), lazyload(ApprenticeProfile.skills))
+        .options(joinedload(Mentorship.mentor).lazyload(MentorProfile.skills))
+        .order_by(Mentorship.id)
+        .limit(2 * NAMED_PER_LIST)
+    ).all()
+    named = [(services.apprentice_row(a, m), r) for a, m, r in needing]
+    low_rows = tuple(row for row, r in named if r is not None)[:NAMED_PER_LIST]
+    missing_rows = tuple(row for row, r in named if r is None)[:NAMED_PER_LIST]
+    return CheckInHealth(last_month, healthy, low_rows, missing_rows, low, missing)
+
+
+def _month_after(month: str) -> datetime:
+    """The first moment after the month 'YYYY-MM' ends, in UTC."""
+    year, number = (int(part) for part in month.split("-"))
+    year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+    return datetime(year, number, 1, tzinfo=UTC)
 
 
 def _months(mentorship: Mentorship) -> tuple[MonthOfCheckIns, ...]:

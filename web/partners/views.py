@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
@@ -14,6 +23,9 @@ from web.models.base import utcnow
 from web.partners import bp, reports, services, tokens
 from web.partners.export import apprentices_csv
 from web.partners.forms import StatusFilterForm, TokenForm
+from web.services.paging import page_number
+
+PER_PAGE = 100
 
 
 @bp.errorhandler(services.NotFoundForPartner)
@@ -63,7 +75,9 @@ def cohort(cohort_id: int) -> str:
     """The partner's apprentices in one cohort, optionally of one status."""
     partner_id, cohort, form = _cohort_and_filter(cohort_id)
     status = form.status.data if form.validate() else None
-    rows = services.cohort_apprentices(partner_id, cohort.id, status or None)
+    rows = services.apprentice_rows_page(
+        partner_id, cohort.id, status or None, page_number(request.args.get("page")), PER_PAGE
+    )
     summary = reports.cohort_summary(partner_id, cohort, _last_month())
     return render_template(
         "partners/cohort.html",
@@ -83,10 +97,10 @@ def cohort_csv(cohort_id: int) -> Response:
     partner_id, cohort, form = _cohort_and_filter(cohort_id)
     if not form.validate():
         return Response(form.status.errors[0] + "\n", status=400, mimetype="text/plain")
-    rows = services.cohort_apprentices(partner_id, cohort.id, form.status.data or None)
+    rows = services.iter_apprentice_rows(partner_id, cohort.id, form.status.data or None)
     filename = f"cohort-{cohort.id}-apprentices.csv"
     return Response(
-        apprentices_csv(rows),
+        stream_with_context(apprentices_csv(rows)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -44,15 +44,15 @@ def may_be_matched() -> ColumnElement[bool]:
 
 def kept_pairs_still_allowed(
     keep: frozenset[tuple[str, str]],
-    apprentices: list[ApprenticeProfile],
-    mentors: list[MentorProfile],
+    apprentices: list[Apprentice],
+    mentors: list[Mentor],
 ) -> frozenset[tuple[str, str]]:
     """Pairs a round keeps, less those of a minor whose mentor's check no longer holds.
 
     The matcher keeps a kept pair whatever its rules say, so the rule is applied here.
     """
-    minors = {str(a.id) for a in apprentices if a.is_minor}
-    unchecked = {str(m.id) for m in mentors if not background_checks.is_valid(m)}
+    minors = {a.id for a in apprentices if a.minor}
+    unchecked = {m.id for m in mentors if not m.background_checked}
     return frozenset(pair for pair in keep if not (pair[0] in minors and pair[1] in unchecked))
 
 

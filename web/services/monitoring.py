@@ -6,21 +6,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from web.extensions import db
 from web.models import (
     ApprenticeProfile,
     CheckIn,
+    MentorProfile,
     Mentorship,
     MentorshipStatus,
 )
 from web.models.base import utcnow
 from web.services import check_expiry
+from web.services.paging import Page, paginate
 from web.services.publishing import LIVE
 
 LOW_RATING = 2
 RESPONSE_DAYS = 7
+WATCHED_PER_PAGE = 100
 _SIDES = {"apprentice": "the apprentice", "mentor": "the mentor"}
 
 
@@ -43,6 +46,36 @@ def watch_mentorships(
 ) -> list[WatchedMentorship]:
     """Active and awaiting mentorships with their flags, optionally one cohort or flagged only."""
     now = now or utcnow()
+    watched = [WatchedMentorship(m, flags_for(m, now)) for m in _live(cohort_id)]
+    return [w for w in watched if w.flags] if flagged_only else watched
+
+
+def watch_page(
+    number: int, *, cohort_id: int | None = None, flagged_only: bool = False, now=None
+) -> Page:
+    """One page of `watch_mentorships`: counted and cut by the database unless flagged only.
+
+    Flags depend on dates and ratings worked out here, so the flagged list reads every live
+    mentorship of the choice, in batches, keeping only the page asked for.
+    """
+    now = now or utcnow()
+    if not flagged_only:
+        page = paginate(_live_select(cohort_id), number, WATCHED_PER_PAGE)
+        items = [WatchedMentorship(m, flags_for(m, now)) for m in page.items]
+        return Page(items, page.number, page.per_page, page.total)
+    flagged = [
+        w
+        for m in _live(cohort_id, batched=True)
+        if (w := WatchedMentorship(m, flags_for(m, now))).flags
+    ]
+    last = max(-(-len(flagged) // WATCHED_PER_PAGE), 1)
+    number = min(max(number, 1), last)
+    start = (number - 1) * WATCHED_PER_PAGE
+    return Page(flagged[start : start + WATCHED_PER_PAGE], number, WATCHED_PER_PAGE, len(flagged))
+
+
+def _live_select(cohort_id: int | None):
+    """Live mentorships, oldest first, with what the list shows loaded alongside."""
     query = (
         select(Mentorship)
         .join(ApprenticeProfile, Mentorship.apprentice_id == ApprenticeProfile.id)
@@ -50,16 +83,23 @@ def watch_mentorships(
         .order_by(Mentorship.published_at, Mentorship.id)
         .options(
             selectinload(Mentorship.check_ins),
-            selectinload(Mentorship.apprentice).selectinload(ApprenticeProfile.user),
-            selectinload(Mentorship.apprentice).selectinload(ApprenticeProfile.partner),
-            selectinload(Mentorship.apprentice).selectinload(ApprenticeProfile.cohort),
-            selectinload(Mentorship.mentor),
+            joinedload(Mentorship.apprentice).joinedload(ApprenticeProfile.user),
+            joinedload(Mentorship.apprentice).joinedload(ApprenticeProfile.partner),
+            joinedload(Mentorship.apprentice).joinedload(ApprenticeProfile.cohort),
+            joinedload(Mentorship.apprentice).lazyload(ApprenticeProfile.skills),
+            joinedload(Mentorship.mentor).lazyload(MentorProfile.skills),
         )
     )
     if cohort_id:
         query = query.where(ApprenticeProfile.cohort_id == cohort_id)
-    watched = [WatchedMentorship(m, flags_for(m, now)) for m in db.session.scalars(query)]
-    return [w for w in watched if w.flags] if flagged_only else watched
+    return query
+
+
+def _live(cohort_id: int | None, batched: bool = False):
+    query = _live_select(cohort_id)
+    if batched:
+        query = query.execution_options(yield_per=500)
+    return db.session.scalars(query)
 
 
 def flags_for(mentorship: Mentorship, now: datetime) -> list[str]:

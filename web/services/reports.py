@@ -7,10 +7,12 @@ import io
 import json
 import logging
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
 from matcher.readiness import check_readiness
 from web.csv_cells import safe_row
@@ -19,22 +21,20 @@ from web.models import (
     ApprenticeProfile,
     AuditEvent,
     Cohort,
-    MatchRound,
     MentorProfile,
-    ProposedMatch,
+    Mentorship,
+    PartnerInstitution,
     User,
 )
-from web.services import audit_subjects
-from web.services.guardians import needs_consent
+from web.services import audit_subjects, round_inputs
 from web.services.matching_inputs import (
-    apprentice_input,
     counted_apprentices,
     counted_mentors,
     may_be_matched,
-    mentor_input,
     rules_from_parameters,
 )
-from web.services.rounds import MATCHABLE, places_taken
+from web.services.paging import Page, paginate  # noqa: F401  (the audit page's paging)
+from web.services.rounds import LIVE_MENTORSHIPS, MATCHABLE, places_taken
 
 logger = logging.getLogger(__name__)
 
@@ -71,21 +71,60 @@ class CohortSummary:
 
 
 def cohort_summary(cohort: Cohort) -> CohortSummary:
-    """Count the cohort's apprentices and the places accepting mentors offer."""
-    apprentices = cohort.apprentices
-    mentors = db.session.scalars(
-        select(MentorProfile).where(MentorProfile.accepting, counted_mentors())
-    ).all()
-    taken = places_taken()
-    return CohortSummary(
-        by_status=Counter(a.status for a in apprentices),
-        by_partner=Counter(a.partner.name for a in apprentices),
-        matchable=_matchable_count(cohort),
-        awaiting_consent=sum(a.status in MATCHABLE and needs_consent(a) for a in apprentices),
-        mentors=len(mentors),
-        places=sum(m.capacity for m in mentors),
-        places_taken=sum(min(taken.get(m.id, 0), m.capacity) for m in mentors),
+    """Count the cohort's apprentices and the places accepting mentors offer, in SQL."""
+    by_status = Counter(
+        dict(
+            db.session.execute(
+                select(ApprenticeProfile.status, func.count())
+                .where(ApprenticeProfile.cohort_id == cohort.id)
+                .group_by(ApprenticeProfile.status)
+            ).all()
+        )
     )
+    by_partner = Counter(
+        dict(
+            db.session.execute(
+                select(PartnerInstitution.name, func.count())
+                .join(ApprenticeProfile, ApprenticeProfile.partner_id == PartnerInstitution.id)
+                .where(ApprenticeProfile.cohort_id == cohort.id)
+                .group_by(PartnerInstitution.name)
+            ).all()
+        )
+    )
+    mentors, places, taken = _accepting_places()
+    return CohortSummary(
+        by_status=by_status,
+        by_partner=by_partner,
+        matchable=_matchable_count(cohort),
+        awaiting_consent=_awaiting_consent_count(cohort),
+        mentors=mentors,
+        places=places,
+        places_taken=taken,
+    )
+
+
+def _accepting_places() -> tuple[int, int, int]:
+    """Accepting mentors, their places, and the places running mentorships take of them."""
+    live = (
+        select(Mentorship.mentor_id, func.count().label("n"))
+        .where(Mentorship.status.in_(LIVE_MENTORSHIPS))
+        .group_by(Mentorship.mentor_id)
+        .subquery()
+    )
+    taken = func.min(MentorProfile.capacity, func.coalesce(live.c.n, 0))
+    if db.session.get_bind().dialect.name == "postgresql":
+        taken = func.least(MentorProfile.capacity, func.coalesce(live.c.n, 0))
+    row = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(MentorProfile.capacity), 0),
+            func.coalesce(func.sum(taken), 0),
+        )
+        .select_from(MentorProfile)
+        .outerjoin(live, live.c.mentor_id == MentorProfile.id)
+        .where(MentorProfile.accepting, counted_mentors())
+    ).one()
+    return row[0], row[1], row[2]
 
 
 def _matchable_count(cohort: Cohort) -> int:
@@ -100,72 +139,38 @@ def _matchable_count(cohort: Cohort) -> int:
     )
 
 
+def _awaiting_consent_count(cohort: Cohort) -> int:
+    """How many of the cohort's waiting minors still wait for a guardian's consent."""
+    return db.session.scalar(
+        select(func.count()).where(
+            ApprenticeProfile.cohort_id == cohort.id,
+            ApprenticeProfile.status.in_(MATCHABLE),
+            ApprenticeProfile.is_minor.is_(True),
+            ApprenticeProfile.guardian_consent_at.is_(None),
+        )
+    )
+
+
 def cohort_readiness(cohort: Cohort, parameters: dict) -> dict:
     """The matcher's readiness check on the apprentices the next round would take."""
-    apprentices = db.session.scalars(
-        select(ApprenticeProfile).where(
+    try:
+        apprentices = round_inputs.load_apprentices(
             ApprenticeProfile.cohort_id == cohort.id,
             ApprenticeProfile.status.in_(MATCHABLE),
             counted_apprentices(),
             may_be_matched(),
         )
-    ).all()
-    mentors = db.session.scalars(
-        select(MentorProfile).where(MentorProfile.accepting, counted_mentors())
-    ).all()
-    taken = places_taken()
-    try:
-        result = check_readiness(
-            [apprentice_input(a) for a in apprentices],
-            [mentor_input(m, taken.get(m.id, 0)) for m in mentors],
-            rules_from_parameters(parameters),
+        mentors = round_inputs.load_mentors(
+            MentorProfile.accepting, counted_mentors(), taken=places_taken()
         )
+        result = check_readiness(apprentices, mentors, rules_from_parameters(parameters))
     except (ValueError, TypeError) as error:
         # A damaged profile must not hide the cohort page; a round would fail on it too.
         logger.warning("readiness check of cohort %s failed: %s", cohort.id, error)
         return {"error": f"The readiness check could not run: {error}"}
-    return result | {"names": {str(a.id): a.display_name for a in apprentices}}
-
-
-SORT_KEYS = {
-    "apprentice": lambda m: m.apprentice.display_name.casefold(),
-    "partner": lambda m: m.apprentice.partner.name.casefold(),
-    "mentor": lambda m: m.mentor.user.name.casefold(),
-    "department": lambda m: m.mentor.department.casefold(),
-    "score": lambda m: m.score,
-    "status": lambda m: m.status,
-}
-
-
-@dataclass(frozen=True)
-class PairQuery:
-    """Filters and order for a round's pair table (all optional)."""
-
-    partner: str = ""
-    pathway: str = ""
-    min_score: float | None = None
-    status: str = ""
-    sort: str = "score"
-    descending: bool = True
-
-
-def round_pairs(match_round: MatchRound, query: PairQuery) -> list[ProposedMatch]:
-    """The round's pairs that pass the filters, in the requested order."""
-    pairs = [
-        m
-        for m in match_round.matches
-        if (not query.partner or m.apprentice.partner.name == query.partner)
-        and (not query.pathway or query.pathway in m.apprentice.pathways)
-        and (query.min_score is None or m.score >= query.min_score - 1e-9)
-        and (not query.status or m.status == query.status)
-    ]
-    key = SORT_KEYS.get(query.sort, SORT_KEYS["score"])
-    return sorted(pairs, key=key, reverse=query.descending)
-
-
-def round_partners(match_round: MatchRound) -> list[str]:
-    """Names of the partners whose apprentices appear in the round."""
-    return sorted({m.apprentice.partner.name for m in match_round.matches})
+    # Names only of the apprentices the check lists, so the kept result stays small.
+    listed = {row["apprentice_id"] for row in result.get("no_compatible_mentor", [])}
+    return result | {"names": {a.id: a.name for a in apprentices if a.id in listed}}
 
 
 @dataclass(frozen=True)
@@ -205,30 +210,8 @@ def audit_actors() -> list[User]:
     return list(db.session.scalars(select(User).where(User.id.in_(actor_ids)).order_by(User.name)))
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of rows and where it sits among all of them."""
-
-    items: list
-    number: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are (at least one)."""
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
-
-
-def paginate(stmt: Select, number: int, per_page: int = 50) -> Page:
-    """Rows of page `number` (1-based; out-of-range numbers are clamped)."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    last = max((total + per_page - 1) // per_page, 1)
-    number = min(max(number, 1), last)
-    items = db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).all()
-    return Page(list(items), number, per_page, total)
-
-
+# Events read per statement while streaming the CSV (the driver keeps a server-side cursor).
+CSV_BATCH = 1000
 AUDIT_COLUMNS = (
     "when",
     "actor",
@@ -241,26 +224,34 @@ AUDIT_COLUMNS = (
 )
 
 
-def audit_csv(query: AuditQuery) -> str:
-    """The filtered audit log as CSV text, one event a row."""
+def audit_csv(query: AuditQuery) -> Iterator[str]:
+    """The filtered audit log as CSV text, one event a row, given out a batch at a time."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(AUDIT_COLUMNS)
-    events = db.session.scalars(audit_select(query)).all()
-    subjects = audit_subjects.describe(events)
-    for event in events:
-        writer.writerow(
-            safe_row(
-                [
-                    event.at.isoformat(timespec="seconds"),
-                    event.actor.email if event.actor else "system",
-                    event.action,
-                    audit_subjects.text_of(subjects, event),
-                    event.subject_type,
-                    event.subject_id,
-                    event.reason,
-                    json.dumps(event.details, sort_keys=True) if event.details else "",
-                ]
-            )
-        )
-    return out.getvalue()
+    events = db.session.scalars(
+        audit_select(query)
+        .options(joinedload(AuditEvent.actor))
+        .execution_options(yield_per=CSV_BATCH)
+    )
+    for batch in events.partitions():
+        subjects = audit_subjects.describe(batch)
+        for event in batch:
+            writer.writerow(safe_row(_audit_row(event, subjects)))
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+def _audit_row(event: AuditEvent, subjects: dict) -> list:
+    return [
+        event.at.isoformat(timespec="seconds"),
+        event.actor.email if event.actor else "system",
+        event.action,
+        audit_subjects.text_of(subjects, event),
+        event.subject_type,
+        event.subject_id,
+        event.reason,
+        json.dumps(event.details, sort_keys=True) if event.details else "",
+    ]

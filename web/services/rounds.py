@@ -6,9 +6,9 @@ import logging
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 
-from matcher import MatchResult, Mentor, propose_pairs
+from matcher import MatchResult, propose_pairs
 from web.config import MATCH_HARD_TIME_LIMIT
 from web.database import enqueue_after_commit
 from web.errors_domain import DomainError
@@ -28,15 +28,13 @@ from web.models import (
     User,
 )
 from web.models.base import utcnow
-from web.services import audit
+from web.services import audit, round_inputs
 from web.services.cohorts import ensure_not_archived
 from web.services.matching_inputs import (
-    apprentice_input,
     counted_apprentices,
     counted_mentors,
     kept_pairs_still_allowed,
     may_be_matched,
-    mentor_input,
     rules_from_parameters,
 )
 
@@ -184,47 +182,29 @@ def _set_progress(round_id: int, fraction: float, message: str, **values) -> Non
 def _propose_for(match_round: MatchRound) -> MatchResult:
     keep, never = _decisions_carried_over(match_round)
     published = select(Mentorship.apprentice_id).where(Mentorship.status.in_(LIVE_MENTORSHIPS))
-    apprentices = db.session.scalars(
-        select(ApprenticeProfile)
-        .where(
-            ApprenticeProfile.cohort_id == match_round.cohort_id,
-            ApprenticeProfile.status.in_(IN_ROUND),
-            ApprenticeProfile.id.not_in(published),
-            counted_apprentices(),
-            may_be_matched(),
-        )
-        .order_by(ApprenticeProfile.id)
-    ).all()
+    apprentices = round_inputs.load_apprentices(
+        ApprenticeProfile.cohort_id == match_round.cohort_id,
+        ApprenticeProfile.status.in_(IN_ROUND),
+        ApprenticeProfile.id.not_in(published),
+        counted_apprentices(),
+        may_be_matched(),
+    )
     # Mentors of kept pairs take part even if they no longer accept apprentices, or the
     # matcher would drop those pairs without a word.
     kept_with = Counter(int(mentor_id) for _, mentor_id in keep)
-    mentors = db.session.scalars(
-        select(MentorProfile)
-        .where(MentorProfile.accepting | MentorProfile.id.in_(list(kept_with)))
-        .where(counted_mentors())
-        .order_by(MentorProfile.id)
-    ).all()
+    mentors = round_inputs.load_mentors(
+        MentorProfile.accepting | MentorProfile.id.in_(list(kept_with)),
+        counted_mentors(),
+        taken=places_taken(),
+        kept=kept_with,
+    )
     keep = kept_pairs_still_allowed(keep, apprentices, mentors)
-    kept_with = Counter(int(mentor_id) for _, mentor_id in keep)
-    taken = places_taken()
     rules = rules_from_parameters(match_round.parameters, keep, never)
 
     def progress(fraction: float, message: str) -> None:
         _set_progress(match_round.id, 0.05 + 0.9 * fraction, message)
 
-    return propose_pairs(
-        [apprentice_input(a) for a in apprentices],
-        [_mentor_for_round(m, taken.get(m.id, 0), kept_with[m.id]) for m in mentors],
-        rules,
-        progress=progress,
-    )
-
-
-def _mentor_for_round(profile: MentorProfile, taken: int, kept: int) -> Mentor:
-    """A mentor who stopped accepting apprentices has room for their kept pairs only."""
-    if profile.accepting:
-        return mentor_input(profile, taken)
-    return mentor_input(profile, capacity=kept)
+    return propose_pairs(apprentices, mentors, rules, progress=progress)
 
 
 def places_taken() -> dict[int, int]:
@@ -282,32 +262,37 @@ def _store_result(match_round: MatchRound, result: MatchResult) -> None:
     )
     carried = _approved_in_previous(match_round)
     locked = {(int(a), int(m)) for a, m in _locked_pairs(match_round.previous_round_id)}
+    proposals = []
     for pair in result.pairs:
         key = (int(pair.apprentice_id), int(pair.mentor_id))
-        db.session.add(
-            ProposedMatch(
-                round_id=match_round.id,
-                apprentice_id=key[0],
-                mentor_id=key[1],
-                score=pair.score,
-                components=dict(pair.components),
-                facts=dict(pair.facts),
-                reason=pair.reason,
+        proposals.append(
+            {
+                "round_id": match_round.id,
+                "apprentice_id": key[0],
+                "mentor_id": key[1],
+                "score": pair.score,
+                "components": dict(pair.components),
+                "facts": dict(pair.facts),
+                "reason": pair.reason,
                 # Approved pairs are kept like locked ones, but only a lock is shown as one.
-                locked=pair.locked and (key in locked or key not in carried),
-                status=MatchStatus.APPROVED if key in carried else MatchStatus.PROPOSED,
-            )
+                "locked": pair.locked and (key in locked or key not in carried),
+                "status": MatchStatus.APPROVED if key in carried else MatchStatus.PROPOSED,
+            }
         )
-    for miss in result.unmatched:
-        db.session.add(
-            UnmatchedApprentice(
-                round_id=match_round.id,
-                apprentice_id=int(miss.apprentice_id),
-                code=miss.code,
-                reason=miss.reason,
-                details=dict(miss.details),
-            )
-        )
+    misses = [
+        {
+            "round_id": match_round.id,
+            "apprentice_id": int(miss.apprentice_id),
+            "code": miss.code,
+            "reason": miss.reason,
+            "details": dict(miss.details),
+        }
+        for miss in result.unmatched
+    ]
+    # Bulk inserts: one statement (batched by the driver) per table, not one per row.
+    for model, rows in ((ProposedMatch, proposals), (UnmatchedApprentice, misses)):
+        if rows:
+            db.session.execute(insert(model), rows)
     _sync_apprentice_statuses(result, carried)
     match_round.status = RoundStatus.SUCCEEDED
     match_round.report = dict(result.report)

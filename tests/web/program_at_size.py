@@ -1,0 +1,144 @@
+"""A demo program of a chosen size, taken through a round, publishing and check-ins.
+
+The query-count tests build it at two sizes and compare what each page costs.
+"""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import event, select
+
+from tests.conftest import submit, test_config
+from tests.web.api_tokens import bearer_for
+from web import create_app
+from web.demo import DEMO_PASSWORD, load_demo_program
+from web.extensions import db
+from web.models import (
+    ApprenticeProfile,
+    Cohort,
+    MatchRound,
+    MentorProfile,
+    Mentorship,
+    MentorshipStatus,
+    Role,
+    User,
+)
+from web.services import decisions, mentorships, publishing, rounds
+
+
+@dataclass
+class SizedProgram:
+    """Ids and signed-in clients of a program built by `build_sized_program`."""
+
+    app: object
+    cohort_id: int
+    round_id: int
+    mentor_id: int
+    round_statements: int = 0
+    clients: dict = field(default_factory=dict)
+    api_headers: dict = field(default_factory=dict)
+
+
+@contextmanager
+def counted_statements(engine):
+    """Count the SQL statements `engine` runs inside the block; yields a one-item list."""
+    count = [0]
+
+    def before_cursor_execute(*_args):
+        count[0] += 1
+
+    event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield count
+    finally:
+        event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+
+def build_sized_program(template: Path, folder: Path, apprentices: int) -> SizedProgram:
+    """The demo at `apprentices` (and a quarter as many mentors), matched and published."""
+    path = folder / "pathways.db"
+    shutil.copy(template, path)
+    app = create_app(test_config(f"sqlite:///{path}"), instance_path=str(folder / "instance"))
+    with app.app_context():
+        load_demo_program(seed=3, apprentices=apprentices, mentors=apprentices // 4)
+        db.session.commit()
+        coordinator = db.session.scalar(select(User).where(User.role == Role.COORDINATOR))
+        cohort = db.session.scalar(select(Cohort))
+        match_round = rounds.start_round(cohort, {}, coordinator)
+        db.session.commit()  # the round runs in-process once this commits
+        match_round = db.session.get(MatchRound, match_round.id)
+        db.session.refresh(match_round)
+        decisions.approve_many(match_round, coordinator, [], 0.0)
+        publishing.publish_round(match_round, coordinator)
+        db.session.commit()
+        _confirm_half(coordinator)
+        program = SizedProgram(app, cohort.id, match_round.id, _busiest_mentor())
+        program.round_statements = _statements_of_a_round(cohort, coordinator)
+        emails = _people_with_something_to_see()
+        partner = db.session.scalar(select(User).where(User.role == Role.PARTNER))
+        program.api_headers = bearer_for(partner)
+        db.session.remove()
+    # Requests run outside this app context: each gets its own, as in production.
+    program.clients = {role: _signed_in(app, email) for role, email in emails.items()}
+    return program
+
+
+def _statements_of_a_round(cohort: Cohort, coordinator: User) -> int:
+    """Statements of starting and running a second round (in-process, on commit)."""
+    with counted_statements(db.engine) as count:
+        rounds.start_round(cohort, {}, coordinator)
+        db.session.commit()
+    return count[0]
+
+
+def _confirm_half(coordinator: User) -> None:
+    """Mentors confirm every other mentorship and write a check-in for it."""
+    waiting = db.session.scalars(select(Mentorship).order_by(Mentorship.id)).all()
+    for mentorship in waiting[::2]:
+        mentor_user = mentorship.mentor.user
+        mentorships.respond_to_match(mentorship, mentor_user, accept=True)
+    db.session.commit()
+
+
+def _busiest_mentor() -> int:
+    return db.session.scalar(
+        select(Mentorship.mentor_id)
+        .where(Mentorship.status == MentorshipStatus.ACTIVE)
+        .order_by(Mentorship.id)
+        .limit(1)
+    )
+
+
+def _people_with_something_to_see() -> dict:
+    """One email per role, each of a person with something to see."""
+    apprentice = db.session.scalar(
+        select(User)
+        .join(ApprenticeProfile, ApprenticeProfile.user_id == User.id)
+        .join(Mentorship, Mentorship.apprentice_id == ApprenticeProfile.id)
+        .where(Mentorship.status == MentorshipStatus.ACTIVE)
+        .order_by(Mentorship.id)
+        .limit(1)
+    )
+    mentor = db.session.get(MentorProfile, _busiest_mentor()).user
+    emails = {
+        Role.COORDINATOR: db.session.scalar(
+            select(User.email).where(User.role == Role.COORDINATOR)
+        ),
+        Role.PARTNER: db.session.scalar(
+            select(User.email).where(User.role == Role.PARTNER).order_by(User.id)
+        ),
+        Role.APPRENTICE: apprentice.email,
+        Role.MENTOR: mentor.email,
+    }
+    return emails
+
+
+def _signed_in(app, email: str):
+    client = app.test_client()
+    response = submit(client, "/login", {"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 200
+    return client

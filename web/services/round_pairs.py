@@ -1,0 +1,149 @@
+"""A round's pairs and unmatched apprentices, filtered, sorted and read a page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, String, cast, func, select
+from sqlalchemy.orm import aliased, contains_eager, defaultload
+
+from web.extensions import db
+from web.models import (
+    ApprenticeProfile,
+    MatchRound,
+    MentorProfile,
+    PartnerInstitution,
+    ProposedMatch,
+    UnmatchedApprentice,
+    User,
+)
+from web.services.paging import Page, paginate
+
+PAIRS_PER_PAGE = 50
+UNMATCHED_PER_PAGE = 100
+
+ApprenticeUser = aliased(User, name="apprentice_user")
+MentorUser = aliased(User, name="mentor_user")
+
+APPRENTICE_SHOWN = (ApprenticeProfile.user_id, ApprenticeProfile.partner_id)
+MENTOR_SHOWN = (MentorProfile.user_id, MentorProfile.department)
+
+SORT_COLUMNS = {
+    "apprentice": func.lower(func.coalesce(ApprenticeUser.name, "")),
+    "partner": func.lower(PartnerInstitution.name),
+    "mentor": func.lower(MentorUser.name),
+    "department": func.lower(MentorProfile.department),
+    "score": ProposedMatch.score,
+    "status": ProposedMatch.status,
+}
+
+
+@dataclass(frozen=True)
+class PairQuery:
+    """Filters and order for a round's pair table (all optional)."""
+
+    partner: str = ""
+    pathway: str = ""
+    min_score: float | None = None
+    status: str = ""
+    sort: str = "score"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class RoundCounts:
+    """How many pairs and unmatched apprentices a round has."""
+
+    pairs: int
+    unmatched: int
+
+
+def round_counts(round_id: int) -> RoundCounts:
+    """Pairs and unmatched apprentices of the round, counted by the database."""
+    pairs = select(func.count()).where(ProposedMatch.round_id == round_id).scalar_subquery()
+    unmatched = (
+        select(func.count()).where(UnmatchedApprentice.round_id == round_id).scalar_subquery()
+    )
+    row = db.session.execute(select(pairs, unmatched)).one()
+    return RoundCounts(pairs=row[0], unmatched=row[1])
+
+
+def pairs_page(match_round: MatchRound, query: PairQuery, number: int) -> Page:
+    """One page of the round's pairs passing the filters, in the requested order."""
+    return paginate(_pairs_select(match_round.id, query), number, PAIRS_PER_PAGE)
+
+
+def _pairs_select(round_id: int, query: PairQuery) -> Select:
+    # One statement: the pair with its apprentice, partner, mentor and both users joined in;
+    # of the profiles only what the table shows (no skills, schedules or other JSON).
+    stmt = (
+        select(ProposedMatch)
+        .join(ProposedMatch.apprentice)
+        .join(ApprenticeProfile.partner)
+        .outerjoin(ApprenticeUser, ApprenticeProfile.user)
+        .join(ProposedMatch.mentor)
+        .join(MentorUser, MentorProfile.user)
+        .where(ProposedMatch.round_id == round_id)
+        .options(
+            contains_eager(ProposedMatch.apprentice).contains_eager(ApprenticeProfile.partner),
+            contains_eager(ProposedMatch.apprentice).contains_eager(
+                ApprenticeProfile.user.of_type(ApprenticeUser)
+            ),
+            contains_eager(ProposedMatch.mentor).contains_eager(
+                MentorProfile.user.of_type(MentorUser)
+            ),
+            defaultload(ProposedMatch.apprentice).load_only(*APPRENTICE_SHOWN, raiseload=True),
+            defaultload(ProposedMatch.mentor).load_only(*MENTOR_SHOWN, raiseload=True),
+            defaultload(ProposedMatch.apprentice).lazyload(ApprenticeProfile.skills),
+            defaultload(ProposedMatch.mentor).lazyload(MentorProfile.skills),
+        )
+    )
+    if query.partner:
+        stmt = stmt.where(PartnerInstitution.name == query.partner)
+    if query.pathway:
+        # Pathways are a JSON list of keys: look for the quoted key in its text.
+        text = cast(ApprenticeProfile.pathways, String)
+        stmt = stmt.where(text.contains(f'"{query.pathway}"', autoescape=True))
+    if query.min_score is not None:
+        stmt = stmt.where(ProposedMatch.score >= query.min_score - 1e-9)
+    if query.status:
+        stmt = stmt.where(ProposedMatch.status == query.status)
+    column = SORT_COLUMNS.get(query.sort, ProposedMatch.score)
+    order = column.desc() if query.descending else column.asc()
+    return stmt.order_by(order, ProposedMatch.id)
+
+
+def unmatched_page(round_id: int, number: int) -> Page:
+    """One page of the apprentices the round left without a mentor, with their partner."""
+    stmt = (
+        select(UnmatchedApprentice)
+        .join(UnmatchedApprentice.apprentice)
+        .join(ApprenticeProfile.partner)
+        .outerjoin(ApprenticeUser, ApprenticeProfile.user)
+        .where(UnmatchedApprentice.round_id == round_id)
+        .options(
+            contains_eager(UnmatchedApprentice.apprentice).contains_eager(
+                ApprenticeProfile.partner
+            ),
+            contains_eager(UnmatchedApprentice.apprentice).contains_eager(
+                ApprenticeProfile.user.of_type(ApprenticeUser)
+            ),
+            defaultload(UnmatchedApprentice.apprentice).lazyload(ApprenticeProfile.skills),
+        )
+        .order_by(UnmatchedApprentice.id)
+    )
+    return paginate(stmt, number, UNMATCHED_PER_PAGE)
+
+
+def round_partners(round_id: int) -> list[str]:
+    """Names of the partners whose apprentices appear in the round."""
+    return list(
+        db.session.scalars(
+            select(PartnerInstitution.name)
+            .join(ApprenticeProfile, ApprenticeProfile.partner_id == PartnerInstitution.id)
+            .join(ProposedMatch, ProposedMatch.apprentice_id == ApprenticeProfile.id)
+            .where(ProposedMatch.round_id == round_id)
+            .distinct()
+            .order_by(PartnerInstitution.name)
+        )
+    )
