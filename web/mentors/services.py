@@ -65,8 +65,10 @@ def mentorships_of(profile: MentorProfile) -> list[Mentorship]:
             select(Mentorship)
             .where(Mentorship.mentor_id == profile.id)
             .order_by(_ORDER, Mentorship.published_at.desc())
-            # The dashboard shows each apprentice's name, partner and skills, and check-ins.
+            # The dashboard shows each apprentice's name, partner and skills, and check-ins;
+            # the pair's decision says whether their contact details may be shown.
             .options(
+                joinedload(Mentorship.match),
                 joinedload(Mentorship.apprentice).joinedload(ApprenticeProfile.user),
                 joinedload(Mentorship.apprentice).joinedload(ApprenticeProfile.partner),
                 joinedload(Mentorship.apprentice).selectinload(ApprenticeProfile.skills),
