@@ -76,7 +76,8 @@ def several_browsers(empty_program, monkeypatch):
 def emails_to(address: str) -> list:
     """Every email kept in the outbox for `address`, oldest first."""
     messages = []
-    for path in sorted(Path(outbox_dir()).glob("*.eml")):
+    # Files are named to the second: emails sent within one second sort by when written.
+    for path in sorted(Path(outbox_dir()).glob("*.eml"), key=lambda p: p.stat().st_mtime_ns):
         message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
         if address in message["To"]:
             messages.append(message)
