@@ -162,3 +162,20 @@ def test_a_mentor_with_live_pairs_needs_a_tick_too(world):
     confirm(client, html)
     db.session.expire_all()
     assert db.session.get(MentorProfile, mentor.id).department.startswith("Department of")
+
+
+def test_a_new_date_of_birth_for_someone_in_a_pair_needs_a_tick(world):
+    client, program, fall, active, waiting = world
+    active.date_of_birth = date(2000, 1, 1)
+    db.session.commit()
+    row = (
+        f"{active.user.id},{active.user.name},{active.user.email},Lakeshore Community College,"
+        "software_development,python:2,mon 17:00-20:00,remote,,english,2001-02-03,,,\n"
+    )
+    page = upload(client, APPRENTICE_HEADER + row, cohort=program.cohort.id, program=program)
+    html = page.get_data(as_text=True)
+    assert "Date of birth: 2000-01-01 → 2001-02-03" in html, html
+    assert f'name="confirm" value="{active.user.email}"' in html
+    confirm(client, html)
+    db.session.expire_all()
+    assert db.session.get(ApprenticeProfile, active.id).date_of_birth == date(2000, 1, 1)

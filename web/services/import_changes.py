@@ -93,7 +93,7 @@ def _same(field: str, label: str, show: Callable = _text, attribute: str = "") -
     )
 
 
-# Adding a guarded field is one line here, e.g. `_same("date_of_birth", "Date of birth")`.
+# Adding a guarded field is one line here.
 APPRENTICE_FIELDS = (
     Watched(
         "cohort",
@@ -102,6 +102,7 @@ APPRENTICE_FIELDS = (
         lambda v, n: n.cohorts.get(n.cohort_id, ""),
     ),
     _same("partner", "Partner institution", lambda partner: partner.name),
+    _same("date_of_birth", "Date of birth"),
 )
 MENTOR_FIELDS = (
     Watched("name", "Name", lambda p, n: p.user.name, lambda v, n: v["name"]),
