@@ -21,10 +21,16 @@ from web.extensions import db
 from web.models import (
     AuditEvent,
     CheckIn,
+    Goal,
     MatchRound,
+    Meeting,
     Mentorship,
+    PairFlag,
     PeopleImport,
     ProposedMatch,
+    ReadinessCheck,
+    SecurityEvent,
+    Survey,
     UnmatchedApprentice,
 )
 
@@ -39,6 +45,12 @@ STORED_TEXT = (
     (CheckIn, ("note",), ()),
     (AuditEvent, ("reason",), ("details",)),
     (PeopleImport, ("error",), ("unconfirmed_rows",)),
+    (SecurityEvent, ("email",), ("details",)),
+    (ReadinessCheck, (), ("result",)),
+    (Meeting, ("topic", "place"), ()),
+    (Goal, ("title",), ()),
+    (PairFlag, ("reason",), ()),
+    (Survey, ("comment",), ()),
 )
 SHORTEST_WORD = 3  # shorter "names" (initials) would rewrite unrelated words
 # Words looked for per query: SQLite refuses a WHERE clause of thousands of ORs.
