@@ -33,7 +33,11 @@ GUARDIAN = {"guardian_name": "Gloria Lopez", "guardian_email": "gloria@family.ex
 
 
 def register(client, program, **changes):
-    return submit(client, URL, apprentice_form(program, **changes))
+    """Register through the form, then sign in: registration itself signs nobody in."""
+    form = apprentice_form(program, **changes)
+    response = submit(client, URL, form)
+    submit(client, "/login", {"email": form["email"], "password": form["password"]})
+    return response
 
 
 def the_profile() -> ApprenticeProfile:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in
 from tests.factories import make_apprentice, make_mentor
+from web import database
 from web.extensions import db
 from web.models import ReadinessCheck
 from web.services import readiness_checks, reports
@@ -51,7 +52,7 @@ def test_with_a_worker_the_page_asks_once_and_never_computes(client, program, mo
     db.session.commit()
     runs = _count_checks(monkeypatch)
     sent = []
-    monkeypatch.setattr(readiness_checks, "send_task", lambda *args: sent.append(args))
+    monkeypatch.setattr(database, "send_task", lambda *args: sent.append(args))
     sign_in(client, program.coordinator)
     url = f"/coordinator/cohorts/{program.cohort.id}"
 
@@ -75,7 +76,7 @@ def test_a_broker_that_refuses_leaves_the_page_up_and_asks_again(client, program
         asked.append(args)
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(readiness_checks, "send_task", refuse)
+    monkeypatch.setattr(database, "send_task", refuse)
     sign_in(client, program.coordinator)
     url = f"/coordinator/cohorts/{program.cohort.id}"
     for _ in range(2):

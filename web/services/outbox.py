@@ -127,8 +127,7 @@ def _send(rows: list[tuple[int, str, list]], respect_pause: bool = True) -> int:
 def _record_failure(message_id: int, error: Exception) -> None:
     if not isinstance(error, BrokerUnavailable):
         logger.warning("broker unavailable, task %s kept in the outbox: %s", message_id, error)
-        with _pause_lock:
-            _paused_until[_broker()] = time.monotonic() + BROKER_PAUSE_SECONDS
+        _pause_broker()
     with db.engine.begin() as connection:
         connection.execute(
             update(OutboxMessage)
@@ -139,6 +138,27 @@ def _record_failure(message_id: int, error: Exception) -> None:
                 last_attempt_at=utcnow(),
             )
         )
+
+
+def send_unsaved(task_name: str, *args) -> None:
+    """Send a task that is simply asked again if lost; skip the broker while it is paused."""
+    from web.database import send_task
+
+    if current_app.extensions["celery"].conf.task_always_eager:
+        send_task(task_name, *args)  # in-process: there is no broker to pause
+        return
+    if _paused():
+        raise BrokerUnavailable("the broker failed moments ago; not tried again yet")
+    try:
+        send_task(task_name, *args)
+    except Exception:
+        _pause_broker()
+        raise
+
+
+def _pause_broker() -> None:
+    with _pause_lock:
+        _paused_until[_broker()] = time.monotonic() + BROKER_PAUSE_SECONDS
 
 
 def _paused() -> bool:

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from web.database import send_task
 from web.extensions import db
 from web.models import (
     ApprenticeProfile,
@@ -27,7 +26,7 @@ from web.models import (
     ReadinessCheck,
 )
 from web.models.base import utcnow
-from web.services import reports
+from web.services import outbox, reports
 from web.services.rounds import LIVE_MENTORSHIPS, MATCHABLE
 
 logger = logging.getLogger(__name__)
@@ -57,7 +56,7 @@ def readiness_for_page(cohort: Cohort, parameters: dict) -> KeptCheck:
     unreachable = False
     if _claim_request(cohort.id, key):
         try:
-            send_task(CHECK_TASK, cohort.id, parameters)
+            outbox.send_unsaved(CHECK_TASK, cohort.id, parameters)
         except Exception:
             # The page still shows what it can; the next view asks again.
             logger.exception("could not ask for the readiness check of cohort %s", cohort.id)
