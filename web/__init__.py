@@ -75,7 +75,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     compress.init_app(app)
-    from web import models  # noqa: F401  (registers every table on the metadata)
+    from web import language, models  # noqa: F401  (models registers every table)
+
+    language.init_app(app)
     from web.auth.sessions import load_user, register_sessions
     from web.services import security_events
 
@@ -96,11 +98,13 @@ def register_blueprints(app: Flask) -> None:
     from web.guardians import bp as guardians_bp
     from web.health import bp as health_bp
     from web.home import bp as home_bp
+    from web.language import bp as language_bp
     from web.mentors import bp as mentors_bp
     from web.partners import bp as partners_bp
     from web.program_year import bp as program_year_bp
 
     app.register_blueprint(home_bp)
+    app.register_blueprint(language_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(guardians_bp)
     app.register_blueprint(apprentices_bp, url_prefix="/apprentice")
@@ -112,6 +116,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(account_bp, url_prefix="/account")
     csrf.exempt(api_bp)
+    # Choosing a language changes nothing but the language; the session cookie is SameSite=Lax,
+    # so a cross-site form cannot change a signed-in person's choice.
+    csrf.exempt(language_bp)
     # Probes carry no session and change nothing: no sign-in, no CSRF token.
     app.register_blueprint(health_bp)
     csrf.exempt(health_bp)

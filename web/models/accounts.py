@@ -60,6 +60,9 @@ class User(UserMixin, db.Model):
     mfa_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The last TOTP time step accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # The language the person chose for pages and emails (a code of web/translations);
+    # None until they choose, when their browser's language is used.
+    language: Mapped[str | None] = mapped_column(String(12))
 
     partner: Mapped[PartnerInstitution | None] = relationship(back_populates="contacts")
     apprentice_profile: Mapped[ApprenticeProfile | None] = relationship(back_populates="user")
