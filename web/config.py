@@ -116,7 +116,7 @@ def rate_limit_settings(redis_url: str) -> dict:
         "SIGN_IN_LIMIT_PER_IP": "30 per 15 minutes",
         "FORGOT_PASSWORD_LIMIT": "5 per 15 minutes",
         # A school lab may register a class from one address: generous, but not unlimited.
-        "REGISTRATION_LIMIT": "30 per hour",
+        "REGISTRATION_LIMIT": os.environ.get("REGISTRATION_LIMIT", "30 per hour"),
     }
 
 
