@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests.conftest import make_user, sign_in, submit
 from tests.web import setup_helpers
+from tests.web.api_tokens import bearer_for
 from tests.web.setup_helpers import emails_to, link_in_last_email
 from tests.web.test_intake import APPRENTICES, upload
 from tests.web.test_mentors_registration import NEW_PASSWORD, mentor_form
@@ -141,13 +142,35 @@ def test_partners_are_created_edited_deactivated_and_counted(app, program):
     assert "Westside Tech" in listing and "office@westside.org" in listing
 
     page = submit(admin, f"{url}/active", {}, form_url=url)
-    assert "deactivated: no new apprentices join it" in text(page)
+    assert "deactivated: no new apprentices join it, 1 contact account is closed" in text(page)
     register = text(app.test_client().get("/apprentice/register"))
     assert "Westside Tech" not in register and program.partner_a.name in register
     contact = {"contact-name": "N", "contact-email": "n@westside.org"}
     invite = submit(admin, f"{url}/contacts", contact, form_url=url)
     assert "reactivate it before inviting contacts" in text(invite)
     assert emails_to("n@westside.org") == []
+
+
+def test_deactivating_a_partner_closes_its_contacts_and_its_api_tokens(app, program):
+    token = bearer_for(program.partner_b_user)
+    contact = app.test_client()
+    sign_in(contact, program.partner_b_user)
+    assert contact.get("/partner/").status_code == 200
+    assert app.test_client().get("/api/v1/cohorts", headers=token).status_code == 200
+    admin = admin_browser(app, program)
+    url = f"/coordinator/admin/partners/{program.partner_b.id}"
+
+    submit(admin, f"{url}/active", {}, form_url=url)
+
+    db.session.refresh(program.partner_b_user)
+    assert not program.partner_b_user.active
+    assert contact.get("/partner/").status_code in (302, 401)
+    assert app.test_client().get("/api/v1/cohorts", headers=token).status_code == 401
+    page = text(submit(admin, f"{url}/active", {}, form_url=url))
+    assert "accounts stay closed until you reactivate each one" in page
+    db.session.refresh(program.partner_b_user)
+    assert not program.partner_b_user.active
+    assert program.partner_a_user.active
 
 
 def test_an_unknown_partner_in_an_import_links_to_the_page_that_creates_one(app, program):

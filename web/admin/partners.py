@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from web.access import program_admin_required
@@ -110,13 +112,29 @@ def toggle_partner(partner_id: int):
         flash("This form expired. Try again.", "error")
     else:
         try:
-            partner_institutions.set_active(partner, _me(), not partner.active)
+            closed = partner_institutions.set_active(partner, _me(), not partner.active)
         except DomainError as error:
             flash(str(error), "error")
         else:
-            state = "active again" if partner.active else "deactivated: no new apprentices join it"
-            flash(f"{partner.name} is {state}.", "success")
+            flash(_toggled_message(partner, closed), "success")
     return redirect(url_for("admin.partner", partner_id=partner.id))
+
+
+def _toggled_message(partner: PartnerInstitution, contacts_closed: int) -> str:
+    if partner.active:
+        return _(
+            "%(name)s is active again. Its contacts' accounts stay closed until you reactivate "
+            "each one, and its old API tokens stay revoked.",
+            name=partner.name,
+        )
+    return ngettext(
+        "%(name)s is deactivated: no new apprentices join it, %(num)d contact account is "
+        "closed and its API tokens are revoked.",
+        "%(name)s is deactivated: no new apprentices join it, %(num)d contact accounts are "
+        "closed and its API tokens are revoked.",
+        contacts_closed,
+        name=partner.name,
+    )
 
 
 def _me():

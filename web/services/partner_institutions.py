@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from web.errors_domain import DomainError
 from web.extensions import db
-from web.models import ApprenticeProfile, PartnerInstitution, Role, User
-from web.services import audit
+from web.models import ApiToken, ApprenticeProfile, PartnerInstitution, Role, User
+from web.models.base import utcnow
+from web.services import accounts, audit
 
 FIELDS = ("name", "kind", "contact_name", "contact_email", "contact_phone")
 
@@ -87,14 +88,37 @@ def update_partner(partner: PartnerInstitution, actor: User, **values: str) -> N
     db.session.flush()
 
 
-def set_active(partner: PartnerInstitution, actor: User, active: bool) -> None:
-    """Deactivate a partner (no new apprentices join it) or make it active again."""
+def set_active(partner: PartnerInstitution, actor: User, active: bool) -> int:
+    """Deactivate a partner (no new apprentices join it) or make it active again.
+
+    Deactivating also closes its contacts' accounts and revokes all of its API tokens, so
+    nobody reads its apprentices' records any more; reactivating opens neither again (each
+    contact is reactivated on purpose, and tokens are made anew). Returns how many contact
+    accounts were closed.
+    """
     if partner.active == active:
         state = "active" if active else "deactivated"
         raise DomainError(f"{partner.name} is already {state}.")
     partner.active = active
-    audit.record(actor, "partner.reactivated" if active else "partner.deactivated", partner)
+    closed = 0
+    if not active:
+        for contact in contacts_of(partner):
+            if contact.active:
+                accounts.deactivate(contact, actor, reason="Partner institution deactivated")
+                closed += 1
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.partner_id == partner.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+    audit.record(
+        actor,
+        "partner.reactivated" if active else "partner.deactivated",
+        partner,
+        contacts_closed=closed,
+    )
     db.session.flush()
+    return closed
 
 
 def _clean(values: dict) -> dict:
