@@ -184,7 +184,10 @@ def test_partner_contacts_can_be_erased(any_app, by):  # noqa: F811
     client = any_app.test_client()
     if by == "coordinator":
         sign_in(client, program.coordinator)
-        submit(client, f"/coordinator/partner-contacts/{contact.id}/erase", {})
+        account_page = client.get(f"/coordinator/admin/accounts/{contact.id}")
+        erase_url = f"/coordinator/partner-contacts/{contact.id}/erase"
+        assert f'href="{erase_url}"' in account_page.get_data(as_text=True)
+        submit(client, erase_url, {})
     else:
         sign_in(client, contact)
         submit(client, "/account/erase", {})
