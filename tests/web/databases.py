@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
 
 from tests.conftest import require_service
 from tests.conftest import test_config as settings_for
 from tests.services import postgres_reachable, scratch_database
+from tests.web.emptying import empty_tables
 from web import create_app
 from web.extensions import db
 from web.services.taxonomy import ensure_skills
@@ -40,6 +40,4 @@ def any_app(request, app):
     with pg_app.app_context():
         yield pg_app
         db.session.remove()
-        tables = [t.name for t in db.metadata.sorted_tables if t.name != "skills"]
-        with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        empty_tables()

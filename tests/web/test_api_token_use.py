@@ -6,10 +6,11 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from tests.conftest import build_program
 from tests.web.api_tokens import bearer_for
+from tests.web.emptying import empty_tables
 from tests.web.test_robustness import pg_stack  # noqa: F401  (the PostgreSQL app fixture)
 from web.api import auth
 from web.api import views as api_views
@@ -23,9 +24,7 @@ def pg_app(pg_stack):  # noqa: F811
     with pg_stack.app_context():
         yield pg_stack
         db.session.remove()
-        tables = [t.name for t in db.metadata.sorted_tables if t.name != "skills"]
-        with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        empty_tables()
 
 
 def test_use_is_recorded_at_most_once_a_minute(app, program):

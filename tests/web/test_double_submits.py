@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import build_program, csrf_token_from, sign_in
 from tests.factories import make_apprentice, make_mentor, make_round
+from tests.web.emptying import empty_tables
 from tests.web.test_apprentices_registration import apprentice_form
 from tests.web.test_robustness import pg_stack  # noqa: F401
 from web.extensions import db
@@ -32,9 +33,7 @@ def pg_app(pg_stack):  # noqa: F811
     with pg_stack.app_context():
         yield pg_stack
         db.session.remove()
-        tables = [t.name for t in db.metadata.sorted_tables if t.name != "skills"]
-        with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        empty_tables()
 
 
 class CommitTogether:

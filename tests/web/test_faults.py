@@ -10,7 +10,7 @@ import uuid
 import psycopg
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from tests.conftest import build_program, make_user, require_service, sign_in, submit
 from tests.factories import make_apprentice, make_mentor, make_round, round_form
@@ -21,6 +21,7 @@ from tests.services import (
     scratch_database,
     wait_until_finished,
 )
+from tests.web.emptying import empty_tables
 from web import create_app
 from web.config import celery_settings
 from web.database import send_task
@@ -90,9 +91,7 @@ def stack(database_url, tmp_path):
             yield app, redis, worker
             db.session.remove()
         with app.app_context():  # once the worker has stopped using the tables
-            tables = [t.name for t in db.metadata.sorted_tables if t.name != "skills"]
-            with db.engine.begin() as connection:
-                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            empty_tables()
             db.engine.dispose()
 
 

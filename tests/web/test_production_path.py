@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from tests.conftest import Program, build_program, require_service, sign_in, submit
 from tests.factories import make_apprentice, make_mentor, round_form
@@ -19,6 +19,7 @@ from tests.services import (
     scratch_database,
     wait_until_finished,
 )
+from tests.web.emptying import empty_tables
 from web import create_app
 from web.config import celery_settings
 from web.database import send_task
@@ -73,9 +74,7 @@ def pg_app(stack):
     with stack.app_context():
         yield stack
         db.session.remove()
-        tables = [t.name for t in db.metadata.sorted_tables if t.name != "skills"]
-        with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        empty_tables()
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import io
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
 
 from tests.conftest import build_program, csrf_token_from, require_service, sign_in, submit
 from tests.conftest import test_config as settings_for
 from tests.factories import make_apprentice, make_mentor, make_round, publish_pair
 from tests.services import postgres_reachable, scratch_database
+from tests.web.emptying import empty_tables
 from tests.web.test_apprentices_registration import apprentice_form
 from web import create_app
 from web.extensions import db
@@ -49,9 +49,7 @@ def any_app(request, app):
     with pg_app.app_context():
         yield pg_app
         db.session.remove()
-        tables = [t.name for t in db.metadata.sorted_tables if t.name != "skills"]
-        with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        empty_tables()
 
 
 @pytest.fixture
