@@ -88,6 +88,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
+    from web.about import bp as about_bp
     from web.account import bp as account_bp
     from web.admin import bp as admin_bp
     from web.api import bp as api_bp
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from web.program_year import bp as program_year_bp
 
     app.register_blueprint(home_bp)
+    app.register_blueprint(about_bp)
     app.register_blueprint(language_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(guardians_bp)
@@ -128,12 +130,14 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Make the program's vocabulary available to every template."""
     from web import catalog
+    from web.about.site import official_site
     from web.auth.passwords import PASSWORD_HINT
     from web.services import contact_details
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         catalog=catalog,
+        official_site=official_site,
         password_hint=PASSWORD_HINT,
         mentor_contact_shared=contact_details.mentor_contact_shared,
         apprentice_contact_shared=contact_details.apprentice_contact_shared,

@@ -39,6 +39,7 @@ def settings_from_env(instance_path: Path) -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "pathways@city.example.gov"),
         # The address people open Pathways at, for the links in emails and printed commands.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        **official_site_settings(),
         # Mentors signing up from these domains (comma-separated, e.g. cityofchicago.org) are
         # approved once their address is verified; others wait for a coordinator.
         "MENTOR_EMAIL_DOMAINS": os.environ.get("MENTOR_EMAIL_DOMAINS", ""),
@@ -81,6 +82,25 @@ def settings_from_env(instance_path: Path) -> dict:
         ],
         "COMPRESS_ALGORITHM": ["br", "gzip", "deflate"],
         "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
+    }
+
+
+def official_site_settings() -> dict:
+    """Who runs the service, for the official-website banner, the footer and the notices."""
+    mail_from = os.environ.get("MAIL_FROM", "pathways@city.example.gov")
+    return {
+        # "An official website of <CITY_NAME>"; the footer links to CITY_URL when it is set.
+        "CITY_NAME": os.environ.get("CITY_NAME", "the City"),
+        "CITY_URL": os.environ.get("CITY_URL", ""),
+        # Where people reach the program team; CONTACT_URL (a web page) wins over the address.
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", mail_from),
+        "CONTACT_URL": os.environ.get("CONTACT_URL", ""),
+        # The city's own policies, linked beside Pathways' notices when the city has them.
+        "CITY_PRIVACY_URL": os.environ.get("CITY_PRIVACY_URL", ""),
+        "CITY_ACCESSIBILITY_URL": os.environ.get("CITY_ACCESSIBILITY_URL", ""),
+        # Days nightly backups are kept before they are deleted (the privacy notice says so):
+        # match the clean-up of your backup schedule.
+        "BACKUP_RETENTION_DAYS": int(os.environ.get("BACKUP_RETENTION_DAYS", "30")),
     }
 
 

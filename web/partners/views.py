@@ -23,6 +23,7 @@ from web.models.base import utcnow
 from web.partners import bp, reports, services, tokens
 from web.partners.export import apprentices_csv
 from web.partners.forms import StatusFilterForm, TokenForm
+from web.services.notifications import absolute_url
 from web.services.paging import page_number
 
 PER_PAGE = 100
@@ -90,6 +91,21 @@ def cohort(cohort_id: int) -> str:
     )
 
 
+@bp.get("/cohorts/<int:cohort_id>/report")
+@role_required(Role.PARTNER)
+def cohort_report(cohort_id: int) -> str:
+    """The cohort's numbers on one printable page, without names, for the partner's board."""
+    partner_id = _partner_id()
+    cohort = services.get_cohort(partner_id, cohort_id)
+    return render_template(
+        "partners/report.html",
+        partner=current_user.partner,
+        summary=reports.cohort_summary(partner_id, cohort, _last_month()),
+        pathway_rows=reports.pathway_rows,
+        prepared_on=utcnow().date(),
+    )
+
+
 @bp.get("/cohorts/<int:cohort_id>/apprentices.csv")
 @role_required(Role.PARTNER)
 def cohort_csv(cohort_id: int) -> Response:
@@ -137,6 +153,7 @@ def tokens_page() -> str:
         tokens=tokens.partner_tokens(partner_id),
         created=created,
         secret=secret,
+        api_root=absolute_url("api.cohorts").removesuffix("/cohorts"),
     )
 
 
