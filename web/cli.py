@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
 import time
 
 import click
@@ -122,6 +123,18 @@ def prepare_database() -> None:
     db.session.commit()
 
 
+def served_url(host: str, port: int) -> str:
+    """The address people open a server listening on `host`:`port` at.
+
+    A server on every interface (0.0.0.0, ::) is reached by this machine's name.
+    """
+    if host in ("0.0.0.0", "::", ""):
+        host = socket.getfqdn()
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def main(argv: list[str] | None = None) -> None:
     """`pathways serve`: upgrade the database, load demo data once, and serve on localhost.
 
@@ -142,6 +155,9 @@ def main(argv: list[str] | None = None) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = create_app()
+    if args.command == "serve":
+        # Emailed links lead to where this server answers, unless PUBLIC_URL says otherwise.
+        app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"] or served_url(args.host, args.port)
     with app.app_context():
         prepare_database()
         if args.command == "create-coordinator":
@@ -149,5 +165,5 @@ def main(argv: list[str] | None = None) -> None:
         if not args.no_demo:
             _load_demo(seed=7, apprentices=300, mentors=40)
         _hint_first_coordinator("pathways")
-    click.echo(f"Pathways is running: open http://{args.host}:{args.port}/")
+    click.echo(f"Pathways is running: open {served_url(args.host, args.port)}/")
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False)

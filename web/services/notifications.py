@@ -15,8 +15,9 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import make_msgid
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -39,6 +40,8 @@ from web.services.publishing import LIVE
 logger = logging.getLogger(__name__)
 SENT = "notification.sent"
 SMTP_TIMEOUT_SECONDS = 20
+# Where emailed links point when nothing says where Pathways is (see absolute_url).
+FALLBACK_URL = "http://localhost:5000"
 
 
 @dataclass
@@ -305,11 +308,21 @@ def _to_partner(mentorships: list[Mentorship]) -> Notification:
 
 
 def absolute_url(endpoint: str, **values: object) -> str:
-    """A full link for an email, which is written outside any web request."""
+    """A full link for an email, under the address people open Pathways at (PUBLIC_URL).
+
+    Emails are often written outside any web request (by a worker), so the address comes
+    from the settings: PUBLIC_URL (a path in it, such as https://city.gov/pathways, is
+    kept), else SERVER_NAME, else the request being answered, else http://localhost:5000.
+    """
     config = current_app.config
-    if config.get("SERVER_NAME"):
+    public = urlsplit(config.get("PUBLIC_URL") or "")
+    if public.scheme and public.netloc:
+        adapter = current_app.url_map.bind(
+            public.netloc, script_name=public.path.rstrip("/") or "/", url_scheme=public.scheme
+        )
+        return adapter.build(endpoint, values, force_external=True)
+    if config.get("SERVER_NAME") or has_request_context():
         return current_app.url_for(endpoint, _external=True, **values)
-    base = config.get("PUBLIC_URL") or "http://localhost:5000"
-    scheme, _, host = base.rstrip("/").partition("://")
-    adapter = current_app.url_map.bind(host, url_scheme=scheme)
+    logger.warning("PUBLIC_URL is not set: emailed links point to %s", FALLBACK_URL)
+    adapter = current_app.url_map.bind(urlsplit(FALLBACK_URL).netloc, url_scheme="http")
     return adapter.build(endpoint, values, force_external=True)
