@@ -9,10 +9,13 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-# Keep the loggers the app made before migrating (the security log among them) working.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Interpret the config file for Python logging, only when nothing configured logging yet
+# (the `flask db` command line). Run inside a process that set up its own log (`pathways
+# serve`, the tests), alembic.ini would replace its handlers and raise the root level to
+# WARNING, silencing every INFO line after it, such as the emails kept in the outbox.
+# Either way the loggers the app made before migrating (the security log) keep working.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
