@@ -239,8 +239,9 @@ def _skills_phrase(wanted: Sequence[str], shared: Sequence[str]) -> str:
     if not wanted:
         return "no skills listed to learn"
     if not shared:
-        return f"shares none of the {len(wanted)} skills you want to learn"
-    return f"shares {len(shared)} of {len(wanted)} skills you want to learn ({', '.join(shared)})"
+        return f"shares none of the apprentice's {len(wanted)} skills to learn"
+    listed = ", ".join(shared)
+    return f"shares {len(shared)} of the apprentice's {len(wanted)} skills to learn ({listed})"
 
 
 def _pathways_text(facts) -> str:

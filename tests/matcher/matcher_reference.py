@@ -150,10 +150,11 @@ def pair_reason(facts, locked=False) -> str:
     if not wanted:
         skills = "no skills listed to learn"
     elif not shared:
-        skills = f"shares none of the {len(wanted)} skills you want to learn"
+        skills = f"shares none of the apprentice's {len(wanted)} skills to learn"
     else:
+        listed = ", ".join(shared)
         skills = (
-            f"shares {len(shared)} of {len(wanted)} skills you want to learn ({', '.join(shared)})"
+            f"shares {len(shared)} of the apprentice's {len(wanted)} skills to learn ({listed})"
         )
     paths = facts["shared_pathways"]
     pathways = f"both in Pathways: {', '.join(paths)}" if paths else "no shared pathway"
