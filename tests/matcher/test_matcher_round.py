@@ -54,7 +54,7 @@ def test_pairs_and_unmatched_are_explained_with_facts():
     assert (pair.apprentice_id, pair.mentor_id) == ("a1", "m1")
     assert pair.facts["shared_skills"] == ["python", "sql"]
     assert pair.facts["overlap_minutes"] == 180
-    assert "Shares 2 of 2 skills" in pair.reason and "3.0 h/week" in pair.reason
+    assert "Shares 2 of the apprentice's 2 skills" in pair.reason and "3.0 h/week" in pair.reason
     assert "same region (North)" in pair.reason
     codes = {u.apprentice_id: u for u in result.unmatched}
     assert codes["a3"].code == "capacity_taken" and "m1" in codes["a3"].reason

@@ -29,6 +29,7 @@ PAGES = {
     "partner dashboard": (Role.PARTNER, "/partner/"),
     "partner cohort": (Role.PARTNER, "/partner/cohorts/{cohort}"),
     "partner cohort CSV": (Role.PARTNER, "/partner/cohorts/{cohort}/apprentices.csv"),
+    "partner cohort report": (Role.PARTNER, "/partner/cohorts/{cohort}/report"),
     "apprentice status": (Role.APPRENTICE, "/apprentice/status"),
     "mentor dashboard": (Role.MENTOR, "/mentor/"),
     "API cohorts": (None, "/api/v1/cohorts"),

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import current_app, render_template
 
 from web.about import bp
-from web.about.site import contact_link
 
 
 @bp.get("/accessibility")
 def accessibility() -> str:
     """How Pathways meets accessibility standards and how to report a barrier."""
-    return render_template("about/accessibility.html", contact=contact_link())
+    return render_template("about/accessibility.html")
 
 
 @bp.get("/privacy")
@@ -20,7 +19,6 @@ def privacy() -> str:
     config = current_app.config
     return render_template(
         "about/privacy.html",
-        contact=contact_link(),
         retention_days=config["RETENTION_DAYS_AFTER_ARCHIVE"],
         backup_days=config["BACKUP_RETENTION_DAYS"],
         check_days=config["BACKGROUND_CHECK_VALID_DAYS"],
