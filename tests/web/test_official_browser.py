@@ -76,7 +76,7 @@ def test_banner_opens_to_say_how_to_know(live_server, page):
     assert content.is_hidden()
     page.click(".usa-banner__button")
     assert content.is_visible()
-    assert "Secure .gov websites use HTTPS" in content.inner_text()
+    assert "websites use HTTPS" in content.inner_text()
 
 
 def start_a_round_once(page, server: str) -> None:

@@ -88,6 +88,18 @@ def test_banner_and_identifier_name_the_configured_city(app, client):
     assert 'href="https://lakeview.example.gov/contact"' in footer_of(text_of(client.get("/")))
 
 
+def test_banner_speaks_of_dot_gov_only_on_a_dot_gov_address(app, client):
+    app.config.update(CITY_NAME="the City of Lakeview", PUBLIC_URL="https://pathways.lakeview.gov")
+    page = text_of(client.get("/"))
+    assert "Official websites use .gov" in page and "Secure .gov websites use HTTPS" in page
+
+    app.config["PUBLIC_URL"] = "https://pathways.lakeview.org"
+    page = text_of(client.get("/"))
+    assert ".gov" not in page[page.index('class="usa-banner') : page.index("</section>")]
+    assert "Pathways of the City of Lakeview is at <strong>pathways.lakeview.org</strong>" in page
+    assert "Secure websites use HTTPS" in page
+
+
 def test_defaults_say_the_city_and_write_to_the_sending_address(app, client):
     footer = footer_of(text_of(client.get("/privacy")))
     assert "An official website of the City" in footer

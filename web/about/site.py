@@ -28,8 +28,11 @@ def contact_link() -> ContactLink:
 def official_site() -> dict:
     """What every page's banner and footer show, from the settings."""
     config = current_app.config
+    domain = site_domain()
     return {
-        "domain": site_domain(),
+        "domain": domain,
+        # The banner's ".gov" guidance is true only of a .gov address.
+        "dot_gov": domain.endswith(".gov"),
         "city_name": config["CITY_NAME"],
         "city_url": config.get("CITY_URL") or "",
         "city_privacy_url": config.get("CITY_PRIVACY_URL") or "",
