@@ -188,6 +188,7 @@ def _propose_for(match_round: MatchRound) -> MatchResult:
         ApprenticeProfile.id.not_in(published),
         counted_apprentices(),
         may_be_matched(),
+        stated=True,
     )
     # Mentors of kept pairs take part even if they no longer accept apprentices, or the
     # matcher would drop those pairs without a word.
@@ -197,6 +198,9 @@ def _propose_for(match_round: MatchRound) -> MatchResult:
         counted_mentors(),
         taken=places_taken(),
         kept=kept_with,
+        marked=select(ApprenticeProfile.id).where(
+            ApprenticeProfile.cohort_id == match_round.cohort_id
+        ),
     )
     keep = kept_pairs_still_allowed(keep, apprentices, mentors)
     rules = rules_from_parameters(match_round.parameters, keep, never)
