@@ -53,7 +53,7 @@ def rank_mentors() -> str | Response | tuple[str, int]:
 
 
 def _mentor_label(number: int, choice: preference_choices.Choice) -> str:
-    """"3. Maria (IT Engineer, ...)": numbered as in the list, since first names repeat."""
+    """The select label, numbered as in the list since first names repeat."""
     text = f"{choice.first_name} ({choice.detail})" if choice.detail else choice.first_name
     return f"{number}. {text}"
 
