@@ -31,6 +31,8 @@ PAGES = {
     "partner cohort CSV": (Role.PARTNER, "/partner/cohorts/{cohort}/apprentices.csv"),
     "apprentice status": (Role.APPRENTICE, "/apprentice/status"),
     "mentor dashboard": (Role.MENTOR, "/mentor/"),
+    "apprentice ranks mentors": ("waiting apprentice", "/preferences/apprentice/mentors"),
+    "mentor marks apprentices": ("mentor with room", "/preferences/mentor/apprentices"),
     "API cohorts": (None, "/api/v1/cohorts"),
     "API cohort": (None, "/api/v1/cohorts/{cohort}"),
     "API cohort apprentices": (None, "/api/v1/cohorts/{cohort}/apprentices"),

@@ -6,9 +6,10 @@ them (the matcher's, each said next to its field) and their part of the saved pa
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import FloatField, IntegerField, RadioField, SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import AnyOf, NumberRange, Optional
 from wtforms.widgets import NumberInput
 
 from matcher.config import FLOOR_COLUMNS
@@ -68,20 +69,18 @@ class CountField(IntegerField):
 class PreferenceSettings:
     """Fields and checks of stated preferences, mixed into the round settings form."""
 
+    # Optional, so a form or script from before these settings still starts a round.
     stated_weight = RateField(
         _l("Weight of stated preferences"),
         default=DEFAULT_STATED_WEIGHT,
-        validators=[
-            InputRequired(_l("Give a weight from 0 to 1.")),
-            NumberRange(0, 1, _l("Give a weight from 0 to 1.")),
-        ],
+        validators=[Optional(), NumberRange(0, 1, _l("Give a weight from 0 to 1."))],
     )
     top_choices = CountField(
         _l("Top choices to guarantee"),
         default=0,
         widget=NumberInput(min=0, max=MAX_RANKED),
         validators=[
-            InputRequired(_l("Give a number from 0 (off) to %(most)d.", most=MAX_RANKED)),
+            Optional(),
             NumberRange(
                 0, MAX_RANKED, _l("Give a number from 0 (off) to %(most)d.", most=MAX_RANKED)
             ),
@@ -91,6 +90,8 @@ class PreferenceSettings:
         _l("When a mentor marks an apprentice “not a good fit”"),
         choices=options(NOT_FIT_CHOICES),
         default="soft",
+        validate_choice=False,
+        validators=[AnyOf(["soft", "hard", None], _l("Choose soft or hard."))],
     )
     floor_partner = RateField(
         _l("Lowest match rate for every partner institution"),
@@ -110,16 +111,16 @@ class PreferenceSettings:
         """The matcher's rules across these fields and the objective, said next to a field."""
         ok = True
         if self.floor_column.data and self.floor_rate.data is None:
-            self.floor_rate.errors.append(_l("Give the lowest match rate for these groups."))
+            self.floor_rate.errors.append(_("Give the lowest match rate for these groups."))
             ok = False
         if self.floor_rate.data is not None and not self.floor_column.data:
-            self.floor_column.errors.append(_l("Choose which groups this match rate is for."))
+            self.floor_column.errors.append(_("Choose which groups this match rate is for."))
             ok = False
         floors = self.floor_partner.data is not None or self.floor_rate.data is not None
         objective, top = self.objective.data, self.top_choices.data or 0
         if objective == "stable" and (top or floors):
             (self.top_choices if top else self.floor_partner).errors.append(
-                _l(
+                _(
                     "A stable round cannot also guarantee top choices or floors; "
                     "aim for the most matches to use them."
                 )
@@ -127,7 +128,7 @@ class PreferenceSettings:
             ok = False
         elif top and floors:
             self.top_choices.errors.append(
-                _l(
+                _(
                     "Top choices and equity floors cannot be combined in one round: "
                     "set one of them to off."
                 )
@@ -135,7 +136,7 @@ class PreferenceSettings:
             ok = False
         elif floors and objective == "max_min":
             self.floor_partner.errors.append(
-                _l(
+                _(
                     "Equity floors work with the most matches or the best total score, "
                     "not the worst-off pair."
                 )
@@ -150,10 +151,11 @@ class PreferenceSettings:
             floors["partner"] = float(self.floor_partner.data)
         if self.floor_column.data and self.floor_rate.data is not None:
             floors[self.floor_column.data] = float(self.floor_rate.data)
+        weight = self.stated_weight.data
         return {
-            "stated_weight": float(self.stated_weight.data),
-            "top_choices": int(self.top_choices.data),
-            "not_fit": self.not_fit.data,
+            "stated_weight": DEFAULT_STATED_WEIGHT if weight is None else float(weight),
+            "top_choices": int(self.top_choices.data or 0),
+            "not_fit": self.not_fit.data or "soft",
             "min_match_rate": floors,
         }
 
