@@ -41,7 +41,9 @@ def test_a_stable_round_follows_what_people_said_with_no_blocking_pair(client, p
     db.session.commit()
     sign_in(client, program.coordinator)
 
-    page = start_round(client, program, objective="stable", stated_weight="0.2")
+    page = start_round(
+        client, program, objective="stable", stated_weight="0.2", floor_partner="0.5"
+    )
 
     match_round = latest_round()
     assert match_round.status == RoundStatus.SUCCEEDED, match_round.error
@@ -58,12 +60,15 @@ def test_a_stable_round_follows_what_people_said_with_no_blocking_pair(client, p
         "top_k": 1,
         "k": 1,
     }
-    assert {"optimal", "stable", "greedy"} <= set(objectives)
+    assert set(objectives) == {"optimal", "stable", "greedy", "floors"}
+    assert report["floors"]["comparison_only"] is True  # the stable round applied none
+    assert report["floors"]["min_match_rate"] == {"partner": 0.5}
     html = page.get_data(as_text=True)
     assert "Objectives side by side" in html and 'id="objectives-table"' in html
     assert "Stable <span" in html and "(this round)" in html
     assert "Got their first choice (of 1 who ranked)" in html
     assert "Match rate: Lakeshore Community College" in html
+    assert "With equity floors" in html and "did not apply the equity floors" in html
 
 
 def test_a_hard_not_a_good_fit_is_never_proposed_and_a_soft_one_is_a_last_choice(client, program):
@@ -113,11 +118,11 @@ def test_floors_that_cannot_be_met_are_reported_with_the_closest_ones(client, pr
 def test_settings_the_matcher_cannot_combine_are_refused_next_to_their_field(client, program):
     sign_in(client, program.coordinator)
 
-    page = start_round(client, program, objective="stable", floor_partner="0.5")
+    page = start_round(client, program, objective="stable", top_choices="3", floor_rate="0.5")
     html = page.get_data(as_text=True)
     assert page.status_code == 400
-    assert "A stable round cannot also guarantee top choices or floors" in html
-    assert 'value="0.5"' in html  # what was typed stays
+    assert "A stable round cannot also guarantee top choices" in html
+    assert 'value="0.5"' in html and 'value="3"' in html  # what was typed stays
 
     page = start_round(client, program, top_choices="2", floor_partner="0.5")
     assert "cannot be combined in one round" in page.get_data(as_text=True)

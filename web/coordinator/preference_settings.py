@@ -118,10 +118,10 @@ class PreferenceSettings:
             ok = False
         floors = self.floor_partner.data is not None or self.floor_rate.data is not None
         objective, top = self.objective.data, self.top_choices.data or 0
-        if objective == "stable" and (top or floors):
-            (self.top_choices if top else self.floor_partner).errors.append(
+        if objective == "stable" and top:
+            self.top_choices.errors.append(
                 _(
-                    "A stable round cannot also guarantee top choices or floors; "
+                    "A stable round cannot also guarantee top choices; "
                     "aim for the most matches to use them."
                 )
             )

@@ -123,8 +123,11 @@ def rules_from_parameters(
         locked=locked,
         rejected=rejected,
         top_choices=int(parameters.get("top_choices", 0)),
+        # A stable round only compares with its floors (web/services/round_comparison.py).
         min_match_rate={
             str(c): float(r) for c, r in (parameters.get("min_match_rate") or {}).items()
-        },
+        }
+        if parameters.get("objective") != "stable"
+        else {},
         not_fit=str(parameters.get("not_fit", defaults.not_fit)),
     )

@@ -28,7 +28,7 @@ from web.models import (
     User,
 )
 from web.models.base import utcnow
-from web.services import audit, round_inputs
+from web.services import audit, round_comparison, round_inputs
 from web.services.cohorts import ensure_not_archived
 from web.services.matching_inputs import (
     counted_apprentices,
@@ -208,7 +208,9 @@ def _propose_for(match_round: MatchRound) -> MatchResult:
     def progress(fraction: float, message: str) -> None:
         _set_progress(match_round.id, 0.05 + 0.9 * fraction, message)
 
-    return propose_pairs(apprentices, mentors, rules, progress=progress)
+    result = propose_pairs(apprentices, mentors, rules, progress=progress)
+    floors = round_comparison.comparison_floors(match_round.parameters)
+    return round_comparison.with_floor_comparison(apprentices, mentors, rules, result, floors)
 
 
 def places_taken() -> dict[int, int]:
