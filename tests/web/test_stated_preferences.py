@@ -156,6 +156,8 @@ def test_the_pages_rank_and_mark_and_keep_what_was_typed_on_a_mistake(app, clien
     saved = submit(client, url, {"choice_1": str(fitting[3].id), "choice_2": str(fitting[1].id)})
     assert "Your ranking of 2 mentors is saved." in saved.get_data(as_text=True)
     assert stated_preferences.ranking_of(apprentice) == [fitting[3].id, fitting[1].id]
+    mine = client.get("/account/my-data.json").get_json()
+    assert mine["apprentice_profile"]["ranked_mentor_ids"] == [fitting[3].id, fitting[1].id]
 
     mentor = fitting[0]
     sign_out(client)
@@ -167,6 +169,8 @@ def test_the_pages_rank_and_mark_and_keep_what_was_typed_on_a_mistake(app, clien
     done = submit(client, marks_url, {f"mark_{apprentice.id}": "not_fit"})
     assert "1 not a good fit" in done.get_data(as_text=True)
     assert db.session.scalars(select(MentorMark.mark)).all() == ["not_fit"]
+    mine = client.get("/account/my-data.json").get_json()
+    assert mine["mentor_profile"]["apprentice_marks"] == {str(apprentice.id): "not_fit"}
 
 
 def test_a_reviewer_cannot_open_the_step_and_erasure_forgets_what_was_stated(
