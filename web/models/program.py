@@ -77,7 +77,11 @@ class Cohort(db.Model):
     @property
     def preferences_open(self) -> bool:
         """True while apprentices may rank mentors and mentors mark apprentices."""
-        return self.preferences_opened_at is not None and self.preferences_closed_at is None
+        return (
+            self.preferences_opened_at is not None
+            and self.preferences_closed_at is None
+            and not self.archived
+        )
 
 
 class Skill(db.Model):
