@@ -131,3 +131,36 @@ def test_settings_the_matcher_cannot_combine_are_refused_next_to_their_field(cli
     assert "Give a number from 0 (off) to 5." in html
     assert "Choose which groups this match rate is for." in html
     assert latest_round() is None
+
+
+def test_the_round_loaders_read_ranks_and_marks_in_two_statements(app, program):
+    from tests.web.program_at_size import counted_statements
+    from web.models import ApprenticeProfile, MentorProfile
+    from web.services import round_inputs
+
+    mentors = [make_mentor() for _ in range(3)]
+    apprentices = [make_apprentice(program) for _ in range(3)]
+    for a in apprentices:
+        for rank, m in enumerate(reversed(mentors), start=1):
+            db.session.add(MentorRanking(apprentice_id=a.id, mentor_id=m.id, rank=rank))
+    db.session.add_all(
+        [
+            MentorMark(mentor_id=mentors[0].id, apprentice_id=apprentices[0].id, mark="preferred"),
+            MentorMark(mentor_id=mentors[0].id, apprentice_id=apprentices[1].id, mark="not_fit"),
+        ]
+    )
+    db.session.commit()
+    with counted_statements(db.engine) as statements:
+        loaded = round_inputs.load_apprentices(ApprenticeProfile.cohort_id == 1, stated=True)
+        people = round_inputs.load_mentors(
+            MentorProfile.accepting, taken={}, marked=select(ApprenticeProfile.id)
+        )
+
+    assert statements[0] == 6  # rows, skills and stated preferences, per side
+    expected = tuple(str(m.id) for m in reversed(mentors))
+    assert all(a.ranked_mentors == expected for a in loaded)
+    first = next(m for m in people if m.id == str(mentors[0].id))
+    assert first.preferred == {str(apprentices[0].id)}
+    assert first.not_fit == {str(apprentices[1].id)}
+    plain = round_inputs.load_apprentices(ApprenticeProfile.cohort_id == 1)
+    assert all(a.ranked_mentors == () for a in plain)
