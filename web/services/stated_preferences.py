@@ -18,11 +18,13 @@ from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import (
     ApprenticeProfile,
+    ApprenticeStatus,
     Cohort,
     MentorMark,
     MentorMarkKind,
     MentorProfile,
     MentorRanking,
+    MentorVetting,
     User,
 )
 from web.models.base import utcnow
@@ -32,7 +34,7 @@ from web.services.cohorts import ensure_not_archived
 logger = logging.getLogger(__name__)
 
 # Apprentices who may still state preferences: waiting for a match or for its review.
-STATING = ("registered", "proposed")
+STATING = (ApprenticeStatus.REGISTERED, ApprenticeStatus.PROPOSED)
 
 
 class PreferencesClosed(DomainError):
@@ -83,7 +85,7 @@ def apprentice_may_state(profile: ApprenticeProfile) -> bool:
 
 def mentor_may_state(profile: MentorProfile) -> bool:
     """True if the mentor may mark apprentices now: offered, and some cohort's step open."""
-    if profile.vetting != "approved" or not profile.accepting:
+    if not _offered_in_rounds(profile):
         return False
     return db.session.scalar(select(Cohort.id).where(*open_cohorts()).limit(1)) is not None
 
@@ -152,10 +154,14 @@ def _check_ranking(ranking: Sequence[int], offered: Collection[int]) -> None:
 
 def ensure_mentor_may_state(profile: MentorProfile) -> None:
     """Raise PreferencesClosed unless this mentor is offered in rounds."""
-    if profile.vetting != "approved" or not profile.accepting:
+    if not _offered_in_rounds(profile):
         raise PreferencesClosed(
             _("You can mark apprentices once your offer is approved and you accept apprentices.")
         )
+
+
+def _offered_in_rounds(profile: MentorProfile) -> bool:
+    return profile.vetting == MentorVetting.APPROVED and profile.accepting
 
 
 def marks_of(profile: MentorProfile, apprentice_ids: Collection[int]) -> dict[int, str]:
