@@ -61,8 +61,11 @@ def mentors_for(profile: ApprenticeProfile) -> list[Choice]:
     by_id = {m.id: m for m in mentors}
     rules = _cohort_rules(profile.cohort_id, apprentice_id=profile.id)
     allowed = sorted(allowed_scores(apprentices, mentors, rules), key=lambda p: (-p[2], p[1]))
-    apprentice = apprentices[0] if apprentices else None
-    return [_mentor_choice(apprentice, by_id[m], score) for _, m, score in allowed[:SHORTLIST]]
+    explainer = PairExplainer()
+    return [
+        _mentor_choice(explainer, apprentices[0], by_id[m], score)
+        for _, m, score in allowed[:SHORTLIST]
+    ]
 
 
 def apprentices_for(profile: MentorProfile) -> list[Choice]:
@@ -90,8 +93,9 @@ def _cohort_apprentices(cohort: Cohort, mentors: Sequence[Mentor]) -> list[Choic
         return []
     by_id = {a.id: a for a in apprentices}
     rules = _cohort_rules(cohort.id, mentor_id=int(mentors[0].id))
+    explainer = PairExplainer()  # works out each mentor's skills and shared parts once
     return [
-        _apprentice_choice(by_id[a], mentors[0], score)
+        _apprentice_choice(explainer, by_id[a], mentors[0], score)
         for a, _m, score in allowed_scores(apprentices, mentors, rules)
     ]
 
@@ -122,14 +126,18 @@ def _cohort_rules(cohort_id: int, *, apprentice_id=None, mentor_id=None) -> Matc
     )
 
 
-def _mentor_choice(apprentice: Apprentice, mentor: Mentor, score: float) -> Choice:
-    facts = PairExplainer().explain_many([(apprentice, mentor, False, None)])[0][0]
+def _facts(explainer: PairExplainer, apprentice: Apprentice, mentor: Mentor) -> dict:
+    return explainer.explain_many([(apprentice, mentor, False, None)])[0][0]
+
+
+def _mentor_choice(explainer, apprentice: Apprentice, mentor: Mentor, score: float) -> Choice:
+    facts = _facts(explainer, apprentice, mentor)
     detail = ", ".join(p for p in (mentor.title, mentor.department) if p)
     return Choice(int(mentor.id), first_name(mentor.name), detail, _why(facts, "apprentice"), score)
 
 
-def _apprentice_choice(apprentice: Apprentice, mentor: Mentor, score: float) -> Choice:
-    facts = PairExplainer().explain_many([(apprentice, mentor, False, None)])[0][0]
+def _apprentice_choice(explainer, apprentice: Apprentice, mentor: Mentor, score: float) -> Choice:
+    facts = _facts(explainer, apprentice, mentor)
     return Choice(
         int(apprentice.id),
         first_name(apprentice.name),
