@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from tests.conftest import submit, test_config
 from tests.web.api_tokens import bearer_for
@@ -24,10 +24,11 @@ from web.models import (
     MentorProfile,
     Mentorship,
     MentorshipStatus,
+    MentorVetting,
     Role,
     User,
 )
-from web.services import decisions, mentorships, publishing, rounds
+from web.services import decisions, mentorships, publishing, rounds, stated_preferences
 
 
 @dataclass
@@ -76,6 +77,7 @@ def build_sized_program(template: Path, folder: Path, apprentices: int) -> Sized
         publishing.publish_round(match_round, coordinator)
         db.session.commit()
         _confirm_half(coordinator)
+        _open_preferences(cohort, coordinator)
         program = SizedProgram(app, cohort.id, match_round.id, _busiest_mentor())
         program.round_statements = _statements_of_a_round(cohort, coordinator)
         emails = _people_with_something_to_see()
@@ -102,6 +104,41 @@ def _confirm_half(coordinator: User) -> None:
         mentor_user = mentorship.mentor.user
         mentorships.respond_to_match(mentorship, mentor_user, accept=True)
     db.session.commit()
+
+
+def _open_preferences(cohort: Cohort, coordinator: User) -> None:
+    """Mentors offer more places, registration closes, and those still waiting state
+    preferences (so the preference pages list people at both sizes)."""
+    db.session.execute(update(MentorProfile).values(capacity=MentorProfile.capacity + 1))
+    cohort.registration_open = False
+    stated_preferences.open_step(cohort, coordinator)
+    db.session.commit()
+
+
+def _waiting_apprentice() -> str:
+    """An apprentice waiting for a match or its review (they may rank mentors)."""
+    return db.session.scalar(
+        select(User.email)
+        .join(ApprenticeProfile, ApprenticeProfile.user_id == User.id)
+        .where(
+            ApprenticeProfile.status.in_(stated_preferences.STATING),
+            ApprenticeProfile.is_minor.is_(False),
+            User.email_verified,
+        )
+        .order_by(User.id)
+        .limit(1)
+    )
+
+
+def _mentor_with_room() -> str:
+    """An approved mentor with a place left (apprentices may be offered to them)."""
+    taken = rounds.places_taken()
+    mentors = db.session.scalars(
+        select(MentorProfile)
+        .where(MentorProfile.accepting, MentorProfile.vetting == MentorVetting.APPROVED)
+        .order_by(MentorProfile.id)
+    )
+    return next(m.user.email for m in mentors if m.capacity > taken.get(m.id, 0))
 
 
 def _busiest_mentor() -> int:
@@ -133,6 +170,8 @@ def _people_with_something_to_see() -> dict:
         ),
         Role.APPRENTICE: apprentice.email,
         Role.MENTOR: mentor.email,
+        "waiting apprentice": _waiting_apprentice(),
+        "mentor with room": _mentor_with_room(),
     }
     return emails
 

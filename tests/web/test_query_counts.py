@@ -32,6 +32,8 @@ PAGES = {
     "partner cohort report": (Role.PARTNER, "/partner/cohorts/{cohort}/report"),
     "apprentice status": (Role.APPRENTICE, "/apprentice/status"),
     "mentor dashboard": (Role.MENTOR, "/mentor/"),
+    "apprentice ranks mentors": ("waiting apprentice", "/preferences/apprentice/mentors"),
+    "mentor marks apprentices": ("mentor with room", "/preferences/mentor/apprentices"),
     "API cohorts": (None, "/api/v1/cohorts"),
     "API cohort": (None, "/api/v1/cohorts/{cohort}"),
     "API cohort apprentices": (None, "/api/v1/cohorts/{cohort}/apprentices"),

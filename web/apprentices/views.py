@@ -22,7 +22,7 @@ from web.errors_domain import DomainError
 from web.home.views import home_for
 from web.models import ApprenticeProfile, MentorshipStatus, Role
 from web.profile_fields import check_in_page, options, shared_form_data
-from web.services import account_emails, erasure, guardians, mentorships
+from web.services import account_emails, erasure, guardians, mentorships, stated_preferences
 
 
 def _registration_form() -> tuple[ApprenticeRegistrationForm, bool]:
@@ -90,6 +90,7 @@ def status() -> str:
         month_label=mentorships.month_label,
         awaiting_consent=guardians.needs_consent(profile),
         resend_form=ResendConsentForm(),
+        may_rank=stated_preferences.apprentice_may_state(profile),
     )
 
 

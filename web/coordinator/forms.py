@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -23,8 +24,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import NumberInput
 
-from matcher.profiles import COMPONENTS, DEFAULT_WEIGHTS
+from matcher.profiles import COMPONENTS, DEFAULT_WEIGHTS, STATED
 from web.catalog import PATHWAYS
+from web.coordinator.preference_settings import PreferenceSettings
 from web.models import MatchStatus
 from web.models.base import LARGEST_ID
 from web.profile_fields import options
@@ -34,6 +36,7 @@ OBJECTIVE_CHOICES = [
     ("max_matches", "Match as many apprentices as possible, then the best total score"),
     ("max_score", "Best total score, even if fewer apprentices are matched"),
     ("max_min", "Favour the worst-off pair: make the lowest score as high as possible"),
+    ("stable", _l("Stable: no apprentice and mentor would both rather be together, as they said")),
 ]
 COMPONENT_LABELS = {
     "skills": "Skills to learn",
@@ -147,7 +150,7 @@ def _weight_field(component: str) -> NumberField:
     )
 
 
-class RoundSettingsForm(FlaskForm):
+class RoundSettingsForm(PreferenceSettings, FlaskForm):
     """The rules of a matching round, saved with it so its result can be reproduced."""
 
     objective = RadioField(
@@ -192,16 +195,20 @@ class RoundSettingsForm(FlaskForm):
                 "At least one score component needs a weight above 0."
             )
             return False
-        return ok
+        return self.validate_preferences() and ok
 
     def parameters(self) -> dict:
         """The validated settings in the shape a round stores them."""
+        preferences = self.preference_parameters()
+        weights = {c: float(self[f"weight_{c}"].data) for c in COMPONENTS}
+        weights[STATED] = preferences.pop("stated_weight")
         return {
-            "weights": {c: float(self[f"weight_{c}"].data) for c in COMPONENTS},
+            "weights": weights,
             "objective": self.objective.data,
             "min_overlap_minutes": int(self.min_overlap_minutes.data),
             "min_score": float(self.min_score.data),
             "load_spreading": float(self.load_spreading.data),
+            **preferences,
         }
 
     def fill_from(self, parameters: dict) -> None:
@@ -212,6 +219,7 @@ class RoundSettingsForm(FlaskForm):
         for key in ("objective", "min_overlap_minutes", "min_score", "load_spreading"):
             if key in parameters:
                 self[key].data = parameters[key]
+        self.fill_preferences(parameters)
 
 
 for _component in COMPONENTS:

@@ -19,7 +19,14 @@ from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import AuditEvent, Cohort, Role
 from web.profile_fields import options
-from web.services import audit_subjects, cohorts, readiness_checks, reports, rounds
+from web.services import (
+    audit_subjects,
+    cohorts,
+    readiness_checks,
+    reports,
+    rounds,
+    stated_preferences,
+)
 from web.services.paging import page_number
 
 logger = logging.getLogger(__name__)
@@ -92,6 +99,7 @@ def _cohort_page(cohort: Cohort, form: RoundSettingsForm, status: int = 200):
             components=COMPONENTS,
             component_labels=COMPONENT_LABELS,
             readiness_labels=READINESS_LABELS,
+            stated=stated_preferences.step_counts(cohort),
         ),
         status,
     )

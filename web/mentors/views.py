@@ -24,7 +24,7 @@ from web.mentors.forms import (
 )
 from web.models import MentorProfile, Mentorship, MentorshipStatus, Role
 from web.profile_fields import check_in_page, shared_form_data
-from web.services import account_emails, mentorships, vetting
+from web.services import account_emails, mentorships, stated_preferences, vetting
 
 
 def _register_page() -> str:
@@ -66,6 +66,7 @@ def dashboard() -> str:
         confirm_form=ConfirmForm(),
         month_label=mentorships.month_label,
         standing=vetting.standing(profile),
+        may_mark=stated_preferences.mentor_may_state(profile),
     )
 
 

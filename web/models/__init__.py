@@ -12,6 +12,7 @@ from web.models.matching import (
 )
 from web.models.mentorships import CheckIn, Mentorship, MentorshipOutcome, MentorshipStatus
 from web.models.operations import OutboxMessage, WorkerHeartbeat
+from web.models.preferences import MentorMark, MentorMarkKind, MentorRanking
 from web.models.profiles import (
     ApprenticeProfile,
     ApprenticeSkill,
@@ -49,7 +50,10 @@ __all__ = [
     "MatchRound",
     "MatchStatus",
     "Meeting",
+    "MentorMark",
+    "MentorMarkKind",
     "MentorProfile",
+    "MentorRanking",
     "MentorSkill",
     "MentorVetting",
     "Mentorship",

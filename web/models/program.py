@@ -56,6 +56,9 @@ class Cohort(db.Model):
     registration_open: Mapped[bool] = mapped_column(default=True)
     # An archived cohort is finished: read-only, still counted in reports.
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The stated-preferences step: open from opened_at until closed_at is set.
+    preferences_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    preferences_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[created_at]
     # When the retention task erased the cohort's personal data, and the counts it kept.
     personal_data_erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -70,6 +73,15 @@ class Cohort(db.Model):
     def archived(self) -> bool:
         """True once the cohort is archived and no longer changes."""
         return self.archived_at is not None
+
+    @property
+    def preferences_open(self) -> bool:
+        """True while apprentices may rank mentors and mentors mark apprentices."""
+        return (
+            self.preferences_opened_at is not None
+            and self.preferences_closed_at is None
+            and not self.archived
+        )
 
 
 class Skill(db.Model):

@@ -31,7 +31,7 @@ from web.models import (
     User,
 )
 from web.models.base import utcnow
-from web.services import audit, notifications
+from web.services import audit, notifications, stated_preferences
 from web.services.scrubbing import Replacement, scrub
 
 logger = logging.getLogger(__name__)
@@ -108,6 +108,7 @@ def erase_apprentice_data(profile: ApprenticeProfile, *, scrub_now: bool = True)
     profile.guardian_name = profile.guardian_email = ""
     profile.skills = []
     _forget_round_records(ProposedMatch.apprentice_id == profile.id)
+    stated_preferences.forget_stated(apprentice_id=profile.id)
     db.session.execute(
         update(UnmatchedApprentice)
         .where(UnmatchedApprentice.apprentice_id == profile.id)
@@ -141,6 +142,7 @@ def erase_mentor(profile: MentorProfile, actor: User) -> None:
     profile.mode, profile.accepting = "either", False
     profile.background_check_declared = profile.background_checked = False
     _forget_round_records(ProposedMatch.mentor_id == profile.id)
+    stated_preferences.forget_stated(mentor_id=profile.id)
     forget_person(user, identity)
     audit.record(actor, "mentor.erased", profile, by_themselves=actor.id == user.id)
     db.session.flush()

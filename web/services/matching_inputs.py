@@ -108,7 +108,11 @@ def rules_from_parameters(
     locked: frozenset[tuple[str, str]] = frozenset(),
     rejected: frozenset[tuple[str, str]] = frozenset(),
 ) -> MatchRules:
-    """The matcher's rules from a round's saved parameters and the coordinator's decisions."""
+    """The matcher's rules from a round's saved parameters and the coordinator's decisions.
+
+    Stated preferences: `weights["stated"]` weighs the ranks and marks, `top_choices`,
+    `min_match_rate` (floors per apprentice column) and `not_fit` ("soft" or "hard").
+    """
     defaults = MatchRules()
     return MatchRules(
         weights=parameters.get("weights") or dict(defaults.weights),
@@ -118,4 +122,12 @@ def rules_from_parameters(
         load_spreading=float(parameters.get("load_spreading", 0.0)),
         locked=locked,
         rejected=rejected,
+        top_choices=int(parameters.get("top_choices", 0)),
+        # A stable round only compares with its floors (web/services/round_comparison.py).
+        min_match_rate={
+            str(c): float(r) for c, r in (parameters.get("min_match_rate") or {}).items()
+        }
+        if parameters.get("objective") != "stable"
+        else {},
+        not_fit=str(parameters.get("not_fit", defaults.not_fit)),
     )

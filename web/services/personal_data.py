@@ -11,7 +11,9 @@ from web.models import (
     ApprenticeProfile,
     AuditEvent,
     CheckIn,
+    MentorMark,
     MentorProfile,
+    MentorRanking,
     Mentorship,
     Role,
     User,
@@ -68,6 +70,7 @@ def _apprentice(profile: ApprenticeProfile) -> dict:
         "under_18": profile.is_minor,
         "goals": profile.goals,
         "excluded_mentor_ids": list(profile.exclude_mentor_ids),
+        "ranked_mentor_ids": _ranked(profile.id),
     }
 
 
@@ -81,7 +84,29 @@ def _mentor(profile: MentorProfile) -> dict:
         "background_check_declared": profile.background_check_declared,
         "background_check_confirmed": profile.background_checked,
         "background_check_confirmed_at": _when(profile.background_checked_at),
+        "apprentice_marks": _marks(profile.id),
     }
+
+
+def _ranked(apprentice_id: int) -> list[int]:
+    """The mentors the apprentice ranked, first choice first."""
+    return list(
+        db.session.scalars(
+            select(MentorRanking.mentor_id)
+            .where(MentorRanking.apprentice_id == apprentice_id)
+            .order_by(MentorRanking.rank)
+        )
+    )
+
+
+def _marks(mentor_id: int) -> dict[str, str]:
+    """Apprentice id -> "preferred" or "not_fit", as the mentor marked them."""
+    rows = db.session.execute(
+        select(MentorMark.apprentice_id, MentorMark.mark)
+        .where(MentorMark.mentor_id == mentor_id)
+        .order_by(MentorMark.apprentice_id)
+    )
+    return {str(apprentice_id): mark for apprentice_id, mark in rows}
 
 
 def _mentorships(column, profile_id: int) -> list[dict]:

@@ -3,7 +3,8 @@
 Rounds and readiness checks read thousands of profiles; loading them as ORM objects with
 their users and skills one by one costs a statement per person. These Core selects read
 only the columns the matcher needs, and give the same `Apprentice` and `Mentor` values as
-`matching_inputs.apprentice_input` and `mentor_input`.
+`matching_inputs.apprentice_input` and `mentor_input`. A round also asks for the stated
+preferences (ranked mentors, mentors' marks): one more statement per side.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 
 from matcher import Apprentice, Mentor
 from web.catalog import label, slots_from_json
@@ -19,7 +20,10 @@ from web.extensions import db
 from web.models import (
     ApprenticeProfile,
     ApprenticeSkill,
+    MentorMark,
+    MentorMarkKind,
     MentorProfile,
+    MentorRanking,
     MentorSkill,
     PartnerInstitution,
     Skill,
@@ -31,12 +35,16 @@ from web.services import background_checks
 BATCH = 2000
 
 
-def load_apprentices(*conditions: ColumnElement[bool]) -> list[Apprentice]:
-    """Apprentices whose profile meets `conditions`, by id, as the matcher sees them."""
+def load_apprentices(*conditions: ColumnElement[bool], stated: bool = False) -> list[Apprentice]:
+    """Apprentices whose profile meets `conditions`, by id, as the matcher sees them.
+
+    With `stated`, each carries the mentors they ranked, first choice first.
+    """
     ids = select(ApprenticeProfile.id).where(*conditions)
     skills = _skills(
         ApprenticeSkill.apprentice_id, ApprenticeSkill.skill_id, ApprenticeSkill.level, ids
     )
+    ranked = _rankings(ids) if stated else {}
     rows = db.session.execute(
         select(
             ApprenticeProfile.id,
@@ -71,6 +79,7 @@ def load_apprentices(*conditions: ColumnElement[bool]) -> list[Apprentice]:
             languages=_labels(row.languages),
             minor=row.is_minor,
             exclude_mentors=frozenset(str(m) for m in row.exclude_mentor_ids),
+            ranked_mentors=ranked.get(row.id, ()),
         )
         for row in rows
     ]
@@ -80,15 +89,18 @@ def load_mentors(
     *conditions: ColumnElement[bool],
     taken: Mapping[int, int],
     kept: Mapping[int, int] | None = None,
+    marked: Select | None = None,
 ) -> list[Mentor]:
     """Mentors meeting `conditions`, by id, with the places they have left.
 
     An accepting mentor has their capacity less `taken` (places of running mentorships);
-    one who stopped accepting has room for their `kept` pairs only.
+    one who stopped accepting has room for their `kept` pairs only. `marked` selects the
+    apprentice ids whose "preferred" and "not a good fit" marks each mentor carries.
     """
     kept = kept or {}
     ids = select(MentorProfile.id).where(*conditions)
     skills = _skills(MentorSkill.mentor_id, MentorSkill.skill_id, MentorSkill.level, ids)
+    marks = _marks(ids, marked) if marked is not None else {}
     rows = db.session.execute(
         select(
             MentorProfile.id,
@@ -131,9 +143,37 @@ def load_mentors(
             languages=_labels(row.languages),
             # A lapsed check counts as none: the row has the fields `is_valid` reads.
             background_checked=background_checks.is_valid(row),
+            preferred=marks.get((row.id, MentorMarkKind.PREFERRED), frozenset()),
+            not_fit=marks.get((row.id, MentorMarkKind.NOT_FIT), frozenset()),
         )
         for row in rows
     ]
+
+
+def _rankings(apprentice_ids: Select) -> dict[int, tuple[str, ...]]:
+    """Apprentice id -> the mentor ids they ranked, first choice first."""
+    rows = db.session.execute(
+        select(MentorRanking.apprentice_id, MentorRanking.mentor_id)
+        .where(MentorRanking.apprentice_id.in_(apprentice_ids))
+        .order_by(MentorRanking.apprentice_id, MentorRanking.rank)
+    )
+    ranked: dict[int, list[str]] = defaultdict(list)
+    for apprentice_id, mentor_id in rows:
+        ranked[apprentice_id].append(str(mentor_id))
+    return {a: tuple(ids) for a, ids in ranked.items()}
+
+
+def _marks(mentor_ids: Select, apprentice_ids: Select) -> dict[tuple[int, str], frozenset[str]]:
+    """(mentor id, mark) -> the apprentice ids the mentor marked so, among `apprentice_ids`."""
+    rows = db.session.execute(
+        select(MentorMark.mentor_id, MentorMark.mark, MentorMark.apprentice_id).where(
+            MentorMark.mentor_id.in_(mentor_ids), MentorMark.apprentice_id.in_(apprentice_ids)
+        )
+    )
+    marks: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for mentor_id, mark, apprentice_id in rows:
+        marks[(mentor_id, mark)].add(str(apprentice_id))
+    return {key: frozenset(ids) for key, ids in marks.items()}
 
 
 def _skills(owner_column, skill_column, level_column, owner_ids) -> dict[int, dict[str, int]]:

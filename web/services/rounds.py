@@ -28,7 +28,7 @@ from web.models import (
     User,
 )
 from web.models.base import utcnow
-from web.services import audit, round_inputs
+from web.services import audit, round_comparison, round_inputs
 from web.services.cohorts import ensure_not_archived
 from web.services.matching_inputs import (
     counted_apprentices,
@@ -188,6 +188,7 @@ def _propose_for(match_round: MatchRound) -> MatchResult:
         ApprenticeProfile.id.not_in(published),
         counted_apprentices(),
         may_be_matched(),
+        stated=True,
     )
     # Mentors of kept pairs take part even if they no longer accept apprentices, or the
     # matcher would drop those pairs without a word.
@@ -197,6 +198,9 @@ def _propose_for(match_round: MatchRound) -> MatchResult:
         counted_mentors(),
         taken=places_taken(),
         kept=kept_with,
+        marked=select(ApprenticeProfile.id).where(
+            ApprenticeProfile.cohort_id == match_round.cohort_id
+        ),
     )
     keep = kept_pairs_still_allowed(keep, apprentices, mentors)
     rules = rules_from_parameters(match_round.parameters, keep, never)
@@ -204,7 +208,9 @@ def _propose_for(match_round: MatchRound) -> MatchResult:
     def progress(fraction: float, message: str) -> None:
         _set_progress(match_round.id, 0.05 + 0.9 * fraction, message)
 
-    return propose_pairs(apprentices, mentors, rules, progress=progress)
+    result = propose_pairs(apprentices, mentors, rules, progress=progress)
+    floors = round_comparison.comparison_floors(match_round.parameters)
+    return round_comparison.with_floor_comparison(apprentices, mentors, rules, result, floors)
 
 
 def places_taken() -> dict[int, int]:
