@@ -79,8 +79,17 @@ def phone(browser):
     context.close()
 
 
-def check_page(page, name: str) -> None:
-    """The page has labelled fields, ordered headings and no sideways scrolling on a phone."""
+def axe_violations(page, exclude: tuple[str, ...] = ()) -> list[str]:
+    """axe-core's violations on the page, as 'rule: first failing element' lines."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = {"exclude": [[selector] for selector in exclude]} if exclude else None
+    results = Axe().run(page, context=context)
+    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in results.response["violations"]]
+
+
+def check_page(page, name: str, *, exclude: tuple[str, ...] = ()) -> None:
+    """Labelled fields, ordered headings, no sideways scrolling, no axe-core violation."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     assert page.evaluate(UNLABELLED_FIELDS) == []
@@ -88,7 +97,8 @@ def check_page(page, name: str) -> None:
     assert levels.count(1) == 1 and levels[0] == 1
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     assert page.evaluate(OVERFLOW) <= 0
-    assert page.evaluate("() => document.documentElement.lang") == "en"
+    assert page.evaluate("() => document.documentElement.lang") in ("en", "es")
+    assert axe_violations(page, exclude) == []
 
 
 class Clock:
