@@ -12,6 +12,15 @@ from web.models.matching import (
 )
 from web.models.mentorships import CheckIn, Mentorship, MentorshipOutcome, MentorshipStatus
 from web.models.operations import OutboxMessage, WorkerHeartbeat
+from web.models.outcomes import (
+    RETENTION_MONTHS,
+    CohortYearClosing,
+    Outcome,
+    OutcomeKind,
+    OutcomeSource,
+    RetentionCheck,
+    YearClosingStatus,
+)
 from web.models.preferences import MentorMark, MentorMarkKind, MentorRanking
 from web.models.profiles import (
     ApprenticeProfile,
@@ -42,6 +51,7 @@ __all__ = [
     "AuditEvent",
     "CheckIn",
     "Cohort",
+    "CohortYearClosing",
     "CohortReminderSettings",
     "CoordinatorRole",
     "EmailPreference",
@@ -61,12 +71,17 @@ __all__ = [
     "MentorshipStatus",
     "PairFlag",
     "OutboxMessage",
+    "Outcome",
+    "OutcomeKind",
+    "OutcomeSource",
     "PartnerInstitution",
     "PeopleImport",
     "ProposedMatch",
     "ReadinessCheck",
     "RecoveryCode",
+    "RETENTION_MONTHS",
     "ReminderSent",
+    "RetentionCheck",
     "Role",
     "RoundStatus",
     "SecurityEvent",
@@ -75,4 +90,5 @@ __all__ = [
     "UnmatchedApprentice",
     "User",
     "WorkerHeartbeat",
+    "YearClosingStatus",
 ]

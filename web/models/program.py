@@ -63,6 +63,8 @@ class Cohort(db.Model):
     # When the retention task erased the cohort's personal data, and the counts it kept.
     personal_data_erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     retained_statistics: Mapped[dict | None] = mapped_column(JSON)
+    # When a coordinator closed the cohort's program year (web/services/completion.py).
+    year_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     apprentices: Mapped[list[ApprenticeProfile]] = relationship(back_populates="cohort")
     rounds: Mapped[list[MatchRound]] = relationship(
@@ -82,6 +84,11 @@ class Cohort(db.Model):
             and self.preferences_closed_at is None
             and not self.archived
         )
+
+    @property
+    def year_closed(self) -> bool:
+        """True once the cohort's program year is closed and its pairs completed or ended."""
+        return self.year_closed_at is not None
 
 
 class Skill(db.Model):
