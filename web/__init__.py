@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from web.home import bp as home_bp
     from web.language import bp as language_bp
     from web.mentors import bp as mentors_bp
+    from web.outcomes import bp as outcomes_bp
     from web.partners import bp as partners_bp
     from web.preferences import bp as preferences_bp
     from web.program_year import bp as program_year_bp
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(partners_bp, url_prefix="/partner")
     app.register_blueprint(program_year_bp)
     app.register_blueprint(preferences_bp, url_prefix="/preferences")
+    app.register_blueprint(outcomes_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(account_bp, url_prefix="/account")
     csrf.exempt(api_bp)

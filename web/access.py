@@ -50,6 +50,19 @@ def program_admin_required(view: Callable) -> Callable:
     return wrapper
 
 
+def posts_need_program_admin(view: Callable) -> Callable:
+    """On a page coordinators and others share, a reviewer may read but not send its form."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        reviewer = current_user.role == Role.COORDINATOR and not current_user.is_program_admin
+        if request.method == "POST" and reviewer:
+            return _refuse_reviewer()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 def _refuse_reviewer():
     """Record the refused attempt in its own commit, then explain the refusal."""
     db.session.rollback()  # the refused request keeps nothing but the record of its refusal

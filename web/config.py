@@ -159,7 +159,7 @@ QUICK_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "int
 def celery_settings(redis_url: str) -> dict:
     """Celery settings: a Redis broker in production, tasks run in-process without one."""
     common = {
-        "include": ["workers.tasks", "workers.year_tasks"],
+        "include": ["workers.tasks", "workers.year_tasks", "workers.outcome_tasks"],
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,

@@ -39,4 +39,8 @@ BEAT_SCHEDULE = {
         "task": "workers.year_tasks.send_daily_reminders",
         "schedule": _daily(hour=14, minute=0),  # 8 am in Chicago
     },
+    "retention-checks-of-hires": {
+        "task": "workers.outcome_tasks.check_retention",
+        "schedule": _daily(hour=14, minute=30),
+    },
 }
