@@ -45,6 +45,6 @@ def hire_form(**overrides) -> dict:
     return {
         "kind": "hired",
         "position": "Department of Innovation and Technology|IT Engineer",
-        "occurred_on": "2027-06-30",
+        "occurred_on": "2026-06-30",
         "note": "",
     } | overrides

@@ -6,6 +6,7 @@ or outcome is `OutcomeNotFound`, exactly like one that does not exist.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +24,6 @@ from web.models import (
     Outcome,
     OutcomeKind,
     OutcomeSource,
-    RetentionCheck,
     User,
 )
 from web.models.base import LARGEST_ID, utcnow
@@ -223,8 +223,8 @@ def finished_page(
     )
     page = paginate(query, number, per_page)
     by_apprentice = outcomes_by_apprentice([a.id for a in page.items])
-    page.items = [(a, by_apprentice.get(a.id, [])) for a in page.items]
-    return page
+    rows = [(a, by_apprentice.get(a.id, [])) for a in page.items]
+    return dataclasses.replace(page, items=rows)
 
 
 def outcomes_by_apprentice(apprentice_ids: list[int]) -> dict[int, list[Outcome]]:
@@ -239,8 +239,3 @@ def outcomes_by_apprentice(apprentice_ids: list[int]) -> dict[int, list[Outcome]
     ):
         result.setdefault(outcome.apprentice_id, []).append(outcome)
     return result
-
-
-def retention_summary(outcome: Outcome) -> list[RetentionCheck]:
-    """The outcome's retention checks, 6 months first."""
-    return sorted(outcome.retention_checks, key=lambda check: check.months)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import logging
-from datetime import date
+from datetime import date, timedelta
 from email.message import EmailMessage
 
 from flask_babel import gettext as _
@@ -36,6 +36,7 @@ from web.services.reminders import DueEmail, coordinators
 
 logger = logging.getLogger(__name__)
 KIND = "retention_check"
+SIX_MONTHS_AT_LEAST = timedelta(days=181)
 
 
 class RetentionCheckNotFound(DomainError):
@@ -57,7 +58,10 @@ def create_due_checks(today: date) -> list[RetentionCheck]:
     """Make every check due by `today` that does not exist yet (safe to run again)."""
     hires = db.session.scalars(
         select(Outcome)
-        .where(Outcome.kind == OutcomeKind.HIRED, Outcome.occurred_on <= months_after(today, -6))
+        # Six months are at least 181 days; the exact day is checked for each hire below.
+        .where(
+            Outcome.kind == OutcomeKind.HIRED, Outcome.occurred_on <= today - SIX_MONTHS_AT_LEAST
+        )
         .options(selectinload(Outcome.retention_checks))
         .order_by(Outcome.id)
     )
