@@ -75,7 +75,7 @@ def test_the_daily_job_asks_coordinator_and_partner_once_through_smtp(app, progr
     assert len(coordinator_mail) == 2  # one per hire
     assert len(partner_mail) == 1
     assert len(smtp.to(program.partner_b_user.email)) == 1  # its contact, without a main address
-    assert "still employed?" in partner_mail[0]["Subject"]
+    assert "still employed 6 months after the hire?" in partner_mail[0]["Subject"]
     body = partner_mail[0].get_payload()
     assert "Programmer/Analyst" in body and "/outcomes/retention/" in body
     assert len(smtp.messages) == db.session.scalar(select(func.count(ReminderSent.id))) == 4

@@ -163,7 +163,11 @@ def _request_email(check: RetentionCheck, recipient) -> EmailMessage:
         ),
         absolute_url("outcomes.record_retention", check_id=check.id),
     ]
-    subject = _("Pathways: is %(name)s still employed?", name=name)
+    subject = _(
+        "Pathways: is %(name)s still employed %(months)s months after the hire?",
+        name=name,
+        months=check.months,
+    )
     return required_email(to, subject, lines, why)
 
 
