@@ -14,6 +14,7 @@ from sqlalchemy import event, select, update
 
 from tests.conftest import submit, test_config
 from tests.web.api_tokens import bearer_for
+from tests.web.outcomes_at_size import finish_some_with_outcomes
 from web import create_app
 from web.demo import DEMO_PASSWORD, load_demo_program
 from web.extensions import db
@@ -80,6 +81,7 @@ def build_sized_program(template: Path, folder: Path, apprentices: int) -> Sized
         _open_preferences(cohort, coordinator)
         program = SizedProgram(app, cohort.id, match_round.id, _busiest_mentor())
         program.round_statements = _statements_of_a_round(cohort, coordinator)
+        finish_some_with_outcomes(coordinator)
         emails = _people_with_something_to_see()
         partner = db.session.scalar(select(User).where(User.role == Role.PARTNER))
         program.api_headers = bearer_for(partner)
