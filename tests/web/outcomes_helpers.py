@@ -10,7 +10,7 @@ from tests.factories import make_apprentice, make_mentor, make_round, publish_pa
 from web.extensions import db
 from web.models import Goal, MatchStatus, Mentorship, Skill
 
-PUBLISHED = datetime(2027, 2, 15, 15, tzinfo=UTC)
+PUBLISHED = datetime(2026, 2, 15, 15, tzinfo=UTC)
 
 
 def pairs_of(program, count: int, partner=None) -> list[Mentorship]:
