@@ -197,3 +197,30 @@ def test_switching_people_keeps_scoping(app, program, finished):
     partner_b = switch_person(app, program.partner_b_user)
     assert partner_b.get(f"/outcomes/apprentices/{other.id}").status_code == 200
     assert partner_b.get(f"/outcomes/apprentices/{own.id}").status_code == 404
+
+
+def test_an_apprentice_downloads_their_outcomes_and_erasure_keeps_only_the_counts(
+    app, client, program, finished
+):
+    apprentice, _ = finished
+    answers = OutcomeAnswers("hired", "Department of Finance", "Database Administrator", TODAY)
+    hire = outcomes.add_outcome(apprentice, answers, program.coordinator, TODAY)
+    hire.note = "Starts on the night shift"
+    hire.retention_checks.append(RetentionCheck(months=6, due_on=date(2028, 3, 1)))
+    db.session.commit()
+    sign_in(client, apprentice.user)
+    data = client.get("/account/my-data.json").get_json()
+    [mine] = data["apprentice_profile"]["outcomes"]
+    assert mine["job_title"] == "Database Administrator" and mine["occurred_on"] == "2027-09-01"
+    assert mine["note"] == "Starts on the night shift"
+    assert mine["retention_checks"] == [
+        {"months": 6, "due_on": "2028-03-01", "still_employed": None}
+    ]
+
+    from web.services.erasure import erase_apprentice_data
+
+    erase_apprentice_data(apprentice)
+    db.session.commit()
+    db.session.expire_all()
+    assert (hire.kind, hire.job_title, hire.note) == ("hired", "Database Administrator", "")
+    assert len(hire.retention_checks) == 1

@@ -188,3 +188,41 @@ def test_an_early_end_has_no_certificate(app, client, program):
         {f"outcome-{pair.id}": "ended_early", f"reason-{pair.id}": "Left", "confirm": "y"},
     )
     assert client.get(f"/certificates/{pair.id}").status_code == 404
+
+
+def test_while_the_emails_go_out_the_page_shows_a_progress_bar_and_its_json(client, program):
+    program.cohort.year_closed_at = program.cohort.created_at
+    closing = CohortYearClosing(
+        cohort=program.cohort,
+        closed_by=program.coordinator,
+        status=YearClosingStatus.RUNNING,
+        emails_total=8,
+        emails_sent=2,
+        progress=0.25,
+    )
+    db.session.add(closing)
+    db.session.commit()
+    sign_in(client, program.coordinator)
+    base = f"/coordinator/cohorts/{program.cohort.id}/year-closing"
+    text = client.get(base).text
+    assert 'data-progress-url="' + base + '/progress.json"' in text
+    assert '<progress id="closing-progress-bar"' in text and "2 of 8 emails sent" in text
+    assert "round-progress.js" in text
+    assert client.get(base + "/progress.json").get_json() == {
+        "status": "running",
+        "progress": 0.25,
+        "message": "2 of 8 emails sent",
+    }
+    closing.status, closing.error = YearClosingStatus.FAILED, "The mail server refused."
+    db.session.commit()
+    text = client.get(base).text
+    assert "Some emails could not be sent" in text and "The mail server refused." in text
+    assert "round-progress.js" not in text
+
+
+def test_before_the_year_is_closed_the_progress_page_leads_to_the_closing_page(client, program):
+    sign_in(client, program.coordinator)
+    base = f"/coordinator/cohorts/{program.cohort.id}/year-closing"
+    assert client.get(base).location.endswith("/close-year")
+    assert client.get(base + "/progress.json").status_code == 404
+    assert client.get("/coordinator/cohorts/999/close-year").status_code == 404

@@ -25,6 +25,7 @@ from web.models import (
     Mentorship,
     MentorshipOutcome,
     MentorshipStatus,
+    Outcome,
     ProposedMatch,
     Role,
     UnmatchedApprentice,
@@ -114,6 +115,8 @@ def erase_apprentice_data(profile: ApprenticeProfile, *, scrub_now: bool = True)
         .where(UnmatchedApprentice.apprentice_id == profile.id)
         .values(reason=REASON_ERASED, details={})
     )
+    # What they did next stays for the program's outcome counts; words about them go.
+    db.session.execute(update(Outcome).where(Outcome.apprentice_id == profile.id).values(note=""))
     forget_person(user, identity, scrub_now=scrub_now)
     return identity
 

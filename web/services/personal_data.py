@@ -15,9 +15,11 @@ from web.models import (
     MentorProfile,
     MentorRanking,
     Mentorship,
+    Outcome,
     Role,
     User,
 )
+from web.services.outcomes import outcomes_by_apprentice
 
 
 def personal_data(user: User) -> dict:
@@ -71,6 +73,21 @@ def _apprentice(profile: ApprenticeProfile) -> dict:
         "goals": profile.goals,
         "excluded_mentor_ids": list(profile.exclude_mentor_ids),
         "ranked_mentor_ids": _ranked(profile.id),
+        "outcomes": [_outcome(o) for o in outcomes_by_apprentice([profile.id]).get(profile.id, [])],
+    }
+
+
+def _outcome(outcome: Outcome) -> dict:
+    return {
+        "kind": outcome.kind,
+        "department": outcome.department,
+        "job_title": outcome.job_title,
+        "occurred_on": outcome.occurred_on.isoformat(),
+        "note": outcome.note,
+        "retention_checks": [
+            {"months": c.months, "due_on": c.due_on.isoformat(), "still_employed": c.still_employed}
+            for c in outcome.retention_checks
+        ],
     }
 
 
