@@ -57,7 +57,9 @@ def _stalled(closing: CohortYearClosing, error: Exception, last_try: bool) -> No
     if last_try:
         completion.finish(closing, f"The mail server could not be reached: {error}")
     else:
-        closing.progress_message = f"The mail server could not be reached; trying again ({error})"
+        closing.progress_message = f"The mail server could not be reached; trying again. {error}"[
+            :200
+        ]
     db.session.commit()
 
 

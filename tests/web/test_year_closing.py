@@ -226,3 +226,18 @@ def test_before_the_year_is_closed_the_progress_page_leads_to_the_closing_page(c
     assert client.get(base).location.endswith("/close-year")
     assert client.get(base + "/progress.json").status_code == 404
     assert client.get("/coordinator/cohorts/999/close-year").status_code == 404
+
+
+def test_a_mail_server_that_cannot_be_reached_is_retried_then_reported(app, client, program):
+    from tests.web.test_publishing import free_port
+
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())  # nothing listens there
+    [pair] = pairs_of(program, 1)
+    sign_in(client, program.coordinator)
+    page = submit(client, close_url(program), {f"outcome-{pair.id}": "completed", "confirm": "y"})
+    assert "Some emails could not be sent" in page.text
+    assert "The mail server could not be reached" in page.text
+    db.session.expire_all()
+    closing = db.session.scalar(select(CohortYearClosing))
+    assert closing.status == YearClosingStatus.FAILED and closing.emails_sent == 0
+    assert pair.end_outcome == MentorshipOutcome.COMPLETED  # the closing itself stands

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from web.access import program_admin_required, role_required
 from web.database import commits
 from web.extensions import db
-from web.models import Cohort, MentorshipOutcome, Role
+from web.models import Cohort, MentorshipOutcome, Role, YearClosingStatus
 from web.outcomes import bp
 from web.outcomes.forms import CloseYearForm
 from web.services import completion, outbox
@@ -86,12 +86,9 @@ def year_closing_progress(cohort_id: int) -> Response:
     closing = completion.closing_of(cohort)
     if closing is None:
         return jsonify(status="missing", progress=0, message=""), 404
-    return jsonify(
-        status=closing.status,
-        progress=round(closing.progress, 3),
-        message=_(
-            "%(sent)s of %(total)s emails sent",
-            sent=closing.emails_sent,
-            total=closing.emails_total,
-        ),
+    message = _(
+        "%(sent)s of %(total)s emails sent", sent=closing.emails_sent, total=closing.emails_total
     )
+    if closing.status == YearClosingStatus.RUNNING and closing.progress_message:
+        message = f"{message}. {closing.progress_message}"  # the mail server is being retried
+    return jsonify(status=closing.status, progress=round(closing.progress, 3), message=message)

@@ -164,7 +164,7 @@ def report_progress(closing: CohortYearClosing) -> None:
     """Bring the progress bar and its words up to date with the emails sent."""
     total = closing.emails_total
     closing.progress = closing.emails_sent / total if total else 1.0
-    closing.progress_message = f"{closing.emails_sent} of {total} emails sent"
+    closing.progress_message = ""  # a note only while something is wrong (see the task)
 
 
 def finish(closing: CohortYearClosing, error: str | None = None) -> None:
