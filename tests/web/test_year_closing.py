@@ -199,6 +199,7 @@ def test_while_the_emails_go_out_the_page_shows_a_progress_bar_and_its_json(clie
         emails_total=8,
         emails_sent=2,
         progress=0.25,
+        progress_message="",
     )
     db.session.add(closing)
     db.session.commit()
@@ -213,6 +214,11 @@ def test_while_the_emails_go_out_the_page_shows_a_progress_bar_and_its_json(clie
         "progress": 0.25,
         "message": "2 of 8 emails sent",
     }
+    closing.progress_message = "The mail server could not be reached; trying again."
+    db.session.commit()
+    assert client.get(base + "/progress.json").get_json()["message"] == (
+        "2 of 8 emails sent. The mail server could not be reached; trying again."
+    )
     closing.status, closing.error = YearClosingStatus.FAILED, "The mail server refused."
     db.session.commit()
     text = client.get(base).text
