@@ -34,6 +34,8 @@ def close_year(cohort_id: int) -> str | Response:
             completion.close_year(cohort, decisions, current_user)
         except ClosingRefused as error:
             flash(str(error), "error")
+            if cohort.year_closed:  # closed meanwhile, by someone else or a second click
+                return redirect(url_for("outcomes.year_closing", cohort_id=cohort.id))
         else:
             flash(_("The year is closed. The emails are going out now."), "success")
             return redirect(url_for("outcomes.year_closing", cohort_id=cohort.id))

@@ -87,6 +87,8 @@ def close_year(
     cohort: Cohort, decisions: dict[int, PairDecision], actor: User
 ) -> CohortYearClosing:
     """End every live pair as decided, mark the year closed, and queue the emails."""
+    # One closing at a time: a second coordinator (or a double click) waits, then is refused.
+    db.session.refresh(cohort, with_for_update=True)
     if cohort.year_closed:
         raise ClosingRefused(_("This cohort's program year is already closed."))
     if cohort.archived:
