@@ -140,3 +140,19 @@ def test_a_file_that_is_not_utf8_says_which_line(client, program, people):
     }
     response = client.post("/outcomes/import", data=data, content_type="multipart/form-data")
     assert response.status_code == 400 and "line 2" in response.text
+
+
+def test_the_example_file_can_be_filled_in_and_imported_as_is(client, program, people):
+    sign_in(client, program.partner_a_user)
+    page = client.get("/outcomes/import").text
+    assert "/outcomes/import/example.csv" in page
+    example = client.get("/outcomes/import/example.csv")
+    assert example.mimetype == "text/csv"
+    lines = example.text.splitlines()
+    assert lines[0] == "email,kind,date,department,job_title,note"
+    own, _ = people
+    filled = example.text.replace("apprentice@example.org", own.user.email).replace(
+        "another@example.org", own.user.email
+    )
+    preview = upload(client, filled)
+    assert preview.status_code == 200 and "3 new outcome(s); 0 already recorded" in preview.text

@@ -48,6 +48,17 @@ def import_outcomes() -> str | tuple[str, int]:
     return page, 200 if preview.clean else 400
 
 
+@bp.get("/outcomes/import/example.csv")
+@role_required(*EDITORS)
+def example_file() -> Response:
+    """A file to fill in: the header and one example row per kind of outcome."""
+    return Response(
+        outcome_imports.example_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="outcomes-example.csv"'},
+    )
+
+
 @bp.post("/outcomes/import/confirm")
 @accepts_bodies_up_to(BODY_LIMIT)
 @role_required(*EDITORS)

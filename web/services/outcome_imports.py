@@ -14,6 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from web.csv_cells import safe_row
 from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import ApprenticeProfile, Outcome, OutcomeSource, User
@@ -163,6 +164,43 @@ def _recorded(apprentice: ApprenticeProfile, answers: OutcomeAnswers) -> bool:
         )
         is not None
     )
+
+
+EXAMPLE_ROWS = (
+    (
+        "apprentice@example.org",
+        "applied",
+        "2026-06-01",
+        "Department of Finance",
+        "Programmer/Analyst",
+        "",
+    ),
+    (
+        "apprentice@example.org",
+        "hired",
+        "2026-07-15",
+        "Department of Innovation and Technology",
+        "IT Engineer",
+        "",
+    ),
+    (
+        "another@example.org",
+        "continued_study",
+        "2026-08-20",
+        "",
+        "",
+        "Bachelor's in computer science",
+    ),
+)
+
+
+def example_csv() -> str:
+    """The header and example rows of an outcomes file, safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+    writer.writerows(safe_row(list(row)) for row in EXAMPLE_ROWS)
+    return buffer.getvalue()
 
 
 def save(result: OutcomePreview, actor: User, today: date) -> int:
