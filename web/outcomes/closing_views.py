@@ -37,7 +37,7 @@ def close_year(cohort_id: int) -> str | Response:
             if cohort.year_closed:  # closed meanwhile, by someone else or a second click
                 return redirect(url_for("outcomes.year_closing", cohort_id=cohort.id))
         else:
-            flash(_("The year is closed. The emails are going out now."), "success")
+            flash(_("The year is closed: each pair is completed or ended as you chose."), "success")
             return redirect(url_for("outcomes.year_closing", cohort_id=cohort.id))
     page = render_template(
         "outcomes/close_year.html",
