@@ -56,7 +56,7 @@ def test_every_bad_line_is_named_and_nothing_is_saved(client, program, people):
     assert "Line 2: “Astronaut” in “Department of Finance” is not on the city" in page
     assert "Line 3: No apprentice of yours has the email “nobody@example.org”." in page
     assert "Line 4: Choose what happened." in page
-    assert "Line 5: “01/05/2026” is not a date: write it like 2027-06-30." in page
+    assert "Line 5: “01/05/2026” is not a date: write it like 2026-06-30." in page
     assert "Line 8: The date cannot be in the future." in page  # after a two-line cell
     assert 'name="content"' not in page  # no way to save a file with problems
     assert db.session.scalar(select(func.count(Outcome.id))) == 0

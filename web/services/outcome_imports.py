@@ -133,7 +133,7 @@ def _day(value: str) -> date | None:
     except ValueError:
         raise OutcomeRefused(
             "occurred_on",
-            _("“%(value)s” is not a date: write it like 2027-06-30.", value=value.strip()),
+            _("“%(value)s” is not a date: write it like 2026-06-30.", value=value.strip()),
         ) from None
 
 
