@@ -7,6 +7,7 @@ import smtplib
 from datetime import date
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from web.extensions import db
 from web.models import CohortYearClosing
@@ -44,6 +45,11 @@ def send_year_closing_emails(self, closing_id: int) -> int:
     except MAIL_ERRORS as error:
         db.session.rollback()
         _stalled(closing, error, last_try=self.request.retries >= self.max_retries)
+        raise
+    except SoftTimeLimitExceeded:
+        db.session.rollback()
+        completion.finish(closing, "The emails took too long and were stopped.")
+        db.session.commit()
         raise
     completion.finish(closing)
     db.session.commit()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from tests.conftest import make_user, sign_in, submit
 from tests.web.outcomes_helpers import met_goal, pairs_of
 from tests.web.program_year import switch_person
-from tests.web.test_publishing import smtp  # noqa: F401  (fixture)
+from tests.web.test_publishing import free_port, smtp  # noqa: F401  (smtp is a fixture)
 from web.extensions import db
 from web.models import (
     ApprenticeStatus,
@@ -234,10 +234,14 @@ def test_before_the_year_is_closed_the_progress_page_leads_to_the_closing_page(c
     assert client.get("/coordinator/cohorts/999/close-year").status_code == 404
 
 
-def test_a_mail_server_that_cannot_be_reached_is_retried_then_reported(app, client, program):
-    from tests.web.test_publishing import free_port
-
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())  # nothing listens there
+def test_a_mail_server_that_cannot_be_reached_is_retried_then_reported_and_sent_again(
+    app,
+    client,
+    program,
+    smtp,  # noqa: F811
+):
+    working_port = app.config["SMTP_PORT"]
+    app.config.update(SMTP_PORT=free_port())  # nothing listens there
     [pair] = pairs_of(program, 1)
     sign_in(client, program.coordinator)
     page = submit(client, close_url(program), {f"outcome-{pair.id}": "completed", "confirm": "y"})
@@ -247,3 +251,11 @@ def test_a_mail_server_that_cannot_be_reached_is_retried_then_reported(app, clie
     closing = db.session.scalar(select(CohortYearClosing))
     assert closing.status == YearClosingStatus.FAILED and closing.emails_sent == 0
     assert pair.end_outcome == MentorshipOutcome.COMPLETED  # the closing itself stands
+
+    app.config.update(SMTP_PORT=working_port)  # the mail server is back
+    base = f"/coordinator/cohorts/{program.cohort.id}/year-closing"
+    page = submit(client, base + "/send-again", {}, form_url=base)
+    assert "All 2 emails were sent." in page.text
+    assert len(smtp.to(pair.apprentice.user.email)) == 1 and len(smtp.messages) == 2
+    again = submit(client, base + "/send-again", {}, form_url="/outcomes/import")
+    assert "nothing to send again" in again.text and len(smtp.messages) == 2

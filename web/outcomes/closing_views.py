@@ -12,7 +12,7 @@ from web.database import commits
 from web.extensions import db
 from web.models import Cohort, MentorshipOutcome, Role, YearClosingStatus
 from web.outcomes import bp
-from web.outcomes.forms import CloseYearForm
+from web.outcomes.forms import CloseYearForm, SendAgainForm
 from web.services import completion, outbox
 from web.services.completion import ClosingRefused, PairDecision
 
@@ -77,7 +77,29 @@ def year_closing(cohort_id: int) -> str | Response:
         cohort=cohort,
         closing=closing,
         waiting_for_queue=not closing.finished and outbox.waiting_for(closing),
+        send_again_form=SendAgainForm(formdata=None),
     )
+
+
+@bp.post("/coordinator/cohorts/<int:cohort_id>/year-closing/send-again")
+@program_admin_required
+@commits
+def send_closing_emails_again(cohort_id: int) -> Response:
+    """After the mail server failed for good: queue the emails not sent yet."""
+    cohort = db.get_or_404(Cohort, cohort_id)
+    closing = completion.closing_of(cohort)
+    if closing is None:
+        return redirect(url_for("outcomes.close_year", cohort_id=cohort.id))
+    if not SendAgainForm().validate_on_submit():
+        flash(_("This form expired. Try again."), "error")
+    else:
+        try:
+            completion.send_again(closing, current_user)
+        except ClosingRefused as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The emails not sent yet are queued to go out again."), "success")
+    return redirect(url_for("outcomes.year_closing", cohort_id=cohort.id))
 
 
 @bp.get("/coordinator/cohorts/<int:cohort_id>/year-closing/progress.json")

@@ -25,6 +25,10 @@ class CloseYearForm(FlaskForm):
     )
 
 
+class SendAgainForm(FlaskForm):
+    """Send a stopped closing's waiting emails again (the form carries only its token)."""
+
+
 def position_choices() -> dict[str, list[SelectChoice]]:
     """The city's titles grouped by department, after a first "none" option."""
     groups: dict[str, list[SelectChoice]] = {"": [SelectChoice("", _l("No city job"))]}

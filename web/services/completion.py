@@ -121,6 +121,19 @@ def close_year(
     return closing
 
 
+def send_again(closing: CohortYearClosing, actor: User) -> None:
+    """Queue a stopped closing's emails once more; those already sent are not sent again."""
+    if closing.status != YearClosingStatus.FAILED:
+        raise ClosingRefused(_("These emails are not stopped: nothing to send again."))
+    closing.status = YearClosingStatus.QUEUED
+    closing.error = None
+    closing.progress_message = ""
+    closing.finished_at = None
+    db.session.flush()
+    audit.record(actor, "cohort.year_closing_resent", closing, cohort_id=closing.cohort_id)
+    enqueue_after_commit(CLOSING_TASK, closing.id, about=closing)
+
+
 def closing_of(cohort: Cohort) -> CohortYearClosing | None:
     """The cohort's year closing, if its year was closed."""
     return db.session.scalar(
