@@ -224,3 +224,17 @@ def test_an_apprentice_downloads_their_outcomes_and_erasure_keeps_only_the_count
     db.session.expire_all()
     assert (hire.kind, hire.job_title, hire.note) == ("hired", "Database Administrator", "")
     assert len(hire.retention_checks) == 1
+
+
+def test_a_new_note_keeps_the_unanswered_retention_check(app, client, program, finished):
+    apprentice, _ = finished
+    answers = OutcomeAnswers("hired", "Department of Finance", "Programmer/Analyst", TODAY)
+    hire = outcomes.add_outcome(apprentice, answers, program.coordinator, TODAY)
+    hire.retention_checks.append(RetentionCheck(months=6, due_on=date(2028, 3, 1)))
+    db.session.commit()
+    changed = OutcomeAnswers(
+        "hired", "Department of Finance", "Programmer/Analyst", TODAY, "Night shift"
+    )
+    assert outcomes.change_outcome(hire, changed, program.coordinator, TODAY)
+    assert not outcomes.change_outcome(hire, changed, program.coordinator, TODAY)
+    assert hire.note == "Night shift" and len(hire.retention_checks) == 1

@@ -151,13 +151,15 @@ def change_outcome(outcome: Outcome, answers: OutcomeAnswers, actor: User, today
     if _values(outcome) == before:
         return False
     outcome.updated_at = utcnow()
-    for check in list(outcome.retention_checks):
-        if check.still_employed is None:
-            outcome.retention_checks.remove(check)  # the daily job makes them again, on time
+    after = _values(outcome)
+    if (before["kind"], before["occurred_on"]) != (after["kind"], after["occurred_on"]):
+        for check in list(outcome.retention_checks):
+            if check.still_employed is None:
+                outcome.retention_checks.remove(check)  # the daily job makes them again, on time
     db.session.flush()
     changed = {
         name: [old, new]
-        for (name, old), new in zip(before.items(), _values(outcome).values(), strict=True)
+        for (name, old), new in zip(before.items(), after.values(), strict=True)
         if old != new
     }
     audit.record(
