@@ -175,6 +175,8 @@ def test_the_certificate_lists_the_signed_off_skills_for_its_apprentice_only(app
     assert partner_b.get(f"/certificates/{done.id}").status_code == 404
     partner_a = switch_person(app, program.partner_a_user)
     assert partner_a.get(f"/certificates/{done.id}").status_code == 200
+    outcome_page = partner_a.get(f"/outcomes/apprentices/{done.apprentice.id}").text
+    assert f'href="/certificates/{done.id}"' in outcome_page
     mentor = switch_person(app, done.mentor.user)
     assert mentor.get(f"/certificates/{done.id}").status_code == 403
 
@@ -188,6 +190,7 @@ def test_an_early_end_has_no_certificate(app, client, program):
         {f"outcome-{pair.id}": "ended_early", f"reason-{pair.id}": "Left", "confirm": "y"},
     )
     assert client.get(f"/certificates/{pair.id}").status_code == 404
+    assert "/certificates/" not in client.get(f"/outcomes/apprentices/{pair.apprentice.id}").text
 
 
 def test_while_the_emails_go_out_the_page_shows_a_progress_bar_and_its_json(client, program):

@@ -15,7 +15,7 @@ from web.models import Cohort
 from web.outcomes import bp
 from web.outcomes.forms import OutcomeForm
 from web.outcomes.scope import EDITORS, partner_scope, today_in_city
-from web.services import city_titles, outcomes
+from web.services import certificates, city_titles, outcomes
 from web.services.outcomes import KIND_LABELS, OutcomeAnswers, OutcomeRefused
 from web.services.paging import page_number
 
@@ -62,6 +62,7 @@ def apprentice(apprentice_id: int) -> str | Response:
         "outcomes/apprentice.html",
         profile=profile,
         outcomes=outcomes.outcomes_of(profile),
+        certificate=certificates.completed_mentorship_of_profile(profile),
         form=form,
         kind_labels=KIND_LABELS,
     )

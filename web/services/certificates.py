@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from web.errors_domain import DomainError
 from web.extensions import db
-from web.models import Goal, Mentorship, MentorshipOutcome, Role, Skill, User
+from web.models import ApprenticeProfile, Goal, Mentorship, MentorshipOutcome, Role, Skill, User
 from web.models.base import LARGEST_ID
 
 
@@ -88,7 +88,12 @@ def signed_off_skills(mentorship: Mentorship) -> tuple[str, ...]:
 def completed_mentorship_of(user: User) -> Mentorship | None:
     """The apprentice's latest completed mentorship, whose certificate they can open."""
     profile = user.apprentice_profile
-    if profile is None:
+    return completed_mentorship_of_profile(profile) if profile else None
+
+
+def completed_mentorship_of_profile(profile: ApprenticeProfile) -> Mentorship | None:
+    """The latest completed mentorship of an apprentice whose data is kept, if any."""
+    if profile.user_id is None:
         return None
     return db.session.scalar(
         select(Mentorship)
