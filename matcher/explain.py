@@ -268,7 +268,7 @@ def no_compatible(
     ranked = sorted(failures.items(), key=lambda kv: (-kv[1], kv[0]))
     ranked = [(rule, count) for rule, count in ranked if count]
     binding = ranked[0][0] if ranked else "no_mentors"
-    listed = ", ".join(f"{_rule_text(r, rules)}: {c} of {n_mentors}" for r, c in ranked[:3])
+    listed = ", ".join(f"{rule_text(r, rules)}: {c} of {n_mentors}" for r, c in ranked[:3])
     reason = (
         f"No compatible mentor: {listed}"
         if ranked
@@ -278,7 +278,8 @@ def no_compatible(
     return Unmatched(apprentice_id, "no_compatible_mentor", reason, details)
 
 
-def _rule_text(rule: str, rules: MatchRules) -> str:
+def rule_text(rule: str, rules: MatchRules) -> str:
+    """What a hard rule forbids, in words, with the round's numbers."""
     return RULE_TEXT[rule].format(min_overlap=rules.min_overlap_minutes)
 
 
