@@ -96,20 +96,33 @@ def test_lock_toggles(client, program):
     assert audit_count("match.locked") == 1 and audit_count("match.unlocked") == 1
 
 
-def test_bulk_approve_selected_pairs_or_by_minimum_score(client, program):
+def test_bulk_approve_says_how_many_pairs_then_approves_them(client, program):
     match_round = matched_round(client, program, pairs=3)
     first, second, third = match_round.matches
     url = f"/coordinator/rounds/{match_round.id}/approve"
 
-    page = post(client, match_round, url, {"match_ids": [first.id, second.id]})
+    confirm = post(client, match_round, url, {"match_ids": [first.id, second.id]})
+    html = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "This will approve 2 pairs." in html
+    db.session.expire_all()
+    assert [m.status for m in (first, second, third)] == ["proposed"] * 3  # nothing done yet
+    page = post(client, match_round, url, {"match_ids": [first.id, second.id], "confirmed": "yes"})
     assert "Approved 2 pairs." in page.get_data(as_text=True)
     db.session.expire_all()
     assert [m.status for m in (first, second, third)] == ["approved", "approved", "proposed"]
+    assert {m.apprentice.status for m in (first, second)} == {"approved"}
+    assert first.decided_by_id == program.coordinator.id and first.decided_at
 
-    page = post(client, match_round, url, {"min_score": "0"})
+    confirm = post(client, match_round, url, {"min_score": "0"})
+    html = confirm.get_data(as_text=True)
+    assert "This will approve 1 pair." in html and "2 already decided are left" in html
+    page = post(client, match_round, url, {"min_score": "0", "confirmed": "yes"})
     assert "Approved 1 pair. 2 already decided" in page.get_data(as_text=True)
     db.session.expire_all()
     assert third.status == "approved"
+    assert audit_count("match.bulk_approved") == 2
+    again = post(client, match_round, url, {"min_score": "0"}).get_data(as_text=True)
+    assert "nothing to approve" in again
 
     nothing = post(client, match_round, url, {})
     assert "Select pairs to approve, or give a minimum score." in nothing.get_data(as_text=True)
@@ -118,6 +131,26 @@ def test_bulk_approve_selected_pairs_or_by_minimum_score(client, program):
     page = bad.get_data(as_text=True)
     assert "Give a score from 0 to 1." in page
     assert 'id="approve_min_score"' in page and 'value="3"' in page  # the typed value stays
+
+
+def test_a_decision_returns_to_the_same_filtered_page_and_pair(client, program):
+    match_round = matched_round(client, program, pairs=2)
+    match = match_round.matches[0]
+    back = f"partner={program.partner_a.name}&sort=mentor&dir=asc&page=1&evil=x"
+    form_url = f"/coordinator/rounds/{match_round.id}?{back}"
+
+    answer = submit(
+        client,
+        f"/coordinator/matches/{match.id}/approve",
+        {"back": back},
+        form_url=form_url,
+        follow=False,
+    )
+
+    location = answer.headers["Location"]
+    assert location.endswith(f"#pair-{match.id}")
+    assert "sort=mentor" in location and "dir=asc" in location and "partner=" in location
+    assert "evil" not in location
 
 
 def test_rerun_keeps_approved_and_locked_pairs_and_never_reproposes_rejected(client, program):

@@ -12,4 +12,5 @@ from web.coordinator import (  # noqa: E402,F401
     round_review,
     security,
     views,
+    workbench,
 )

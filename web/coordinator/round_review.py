@@ -18,6 +18,7 @@ from web.coordinator.forms import (
     RejectForm,
     RoundFilterForm,
 )
+from web.coordinator.review_state import encode_back, review_args, review_url
 from web.database import commits
 from web.errors_domain import DomainError
 from web.extensions import db
@@ -33,10 +34,10 @@ coordinator_only = role_required(Role.COORDINATOR)
 @coordinator_only
 def show_round(round_id: int):
     """A round: its progress, or its error, or its pairs, unmatched apprentices and report."""
-    return _round_page(db.get_or_404(MatchRound, round_id))
+    return round_page(db.get_or_404(MatchRound, round_id))
 
 
-def _round_page(match_round: MatchRound, **refused_forms) -> str:
+def round_page(match_round: MatchRound, **refused_forms) -> str:
     """The round page; `refused_forms` (reject_form and rejecting, or bulk_form) show errors."""
     context = {
         "match_round": match_round,
@@ -60,6 +61,8 @@ def _parameters_context() -> dict:
 
 
 SORTABLE = ("apprentice", "partner", "mentor", "department", "score", "status")
+# The columns whose headers sort the table (department sorts through the address only).
+SORT_HEADERS = ("apprentice", "partner", "mentor", "score", "status")
 
 
 def _results_context(match_round: MatchRound) -> dict:
@@ -93,7 +96,9 @@ def _results_context(match_round: MatchRound) -> dict:
         "filters": filters,
         "sort": sort,
         "descending": descending,
-        "sortable": SORTABLE,
+        "sortable": SORT_HEADERS,
+        "review": review_args(request.args),
+        "back": encode_back(request.args),
         "is_latest": is_latest,
         "decidable": is_latest and can_change,
         "reject_form": RejectForm(formdata=None),
@@ -176,7 +181,9 @@ def _try(action, *args, success: str) -> bool:
 
 
 def _back_to(match: ProposedMatch):
-    return redirect(url_for("coordinator.round", round_id=match.round_id) + f"#pair-{match.id}")
+    """The review page the form came from, at the pair it acted on."""
+    back = request.form.get("back", "")
+    return redirect(review_url(match.round_id, back, f"#pair-{match.id}"))
 
 
 @bp.route("/matches/<int:match_id>/approve", methods=["POST"])
@@ -202,7 +209,7 @@ def reject_match(match_id: int):
         if form.csrf_token.errors:
             flash("This form expired. Try again.", "error")
             return _back_to(match)
-        return _round_page(match.round, reject_form=form, rejecting=match.id), 400
+        return round_page(match.round, reject_form=form, rejecting=match.id), 400
     names = f"{match.apprentice.display_name} and {match.mentor.user.name}"
     _try(
         decisions.reject_match,
@@ -229,47 +236,3 @@ def lock_match(match_id: int):
             message = "Pair locked: the next round keeps it." if locked else "Pair unlocked."
             flash(message, "success")
     return _back_to(match)
-
-
-@bp.route("/rounds/<int:round_id>/approve", methods=["POST"])
-@program_admin_required
-@commits
-def approve_matches(round_id: int):
-    """Approve the selected pairs, or all proposed pairs at or above a score."""
-    match_round = db.get_or_404(MatchRound, round_id)
-    form = BulkApproveForm()
-    target = url_for("coordinator.round", round_id=round_id)
-    if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            flash("This form expired. Try again.", "error")
-            return redirect(target)
-        return _round_page(match_round, bulk_form=form), 400
-    ids = [int(i) for i in request.form.getlist("match_ids") if i.isdecimal()]
-    try:
-        outcome = decisions.approve_many(
-            match_round, current_user, ids, None if ids else form.min_score.data
-        )
-    except DomainError as error:
-        flash(str(error), "error")
-        return redirect(target)
-    message = f"Approved {outcome.approved} pair{'s' if outcome.approved != 1 else ''}."
-    if outcome.skipped:
-        message += f" {outcome.skipped} already decided and left as they were."
-    flash(message, "success" if outcome.approved else "warning")
-    return redirect(target)
-
-
-@bp.route("/rounds/<int:round_id>/compare/<int:other_id>")
-@coordinator_only
-def compare_rounds(round_id: int, other_id: int):
-    """What changed between an earlier round and a later one."""
-    before = db.get_or_404(MatchRound, round_id)
-    after = db.get_or_404(MatchRound, other_id)
-    try:
-        comparison = decisions.compare_rounds(before, after)
-    except DomainError as error:
-        flash(str(error), "error")
-        return redirect(url_for("coordinator.round", round_id=round_id))
-    return render_template(
-        "coordinator/compare.html", before=before, after=after, comparison=comparison
-    )

@@ -1,4 +1,4 @@
-"""A coordinator's decisions on proposed pairs, and what changed between two rounds."""
+"""A coordinator's decisions on proposed pairs: one at a time, or many at once."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import (
+    ApprenticeProfile,
     ApprenticeStatus,
     MatchRound,
     MatchStatus,
@@ -124,10 +125,28 @@ def toggle_lock(match: ProposedMatch, user: User) -> bool:
 
 @dataclass(frozen=True)
 class BulkOutcome:
-    """How many pairs a bulk approval approved, and how many it left as they were."""
+    """How many pairs a bulk approval approves, and how many it leaves as they were."""
 
     approved: int
     skipped: int
+
+
+def _bulk_choice(match_round: MatchRound, ids: set[int], min_score: float | None):
+    """SQL: the round's pairs a bulk approval is about (the ids, or those scoring enough)."""
+    if not ids and min_score is None:
+        raise DomainError("Select pairs to approve, or give a minimum score.")
+    chosen = ProposedMatch.id.in_(ids) if ids else ProposedMatch.score >= min_score - 1e-9
+    return (ProposedMatch.round_id == match_round.id) & chosen
+
+
+def preview_approval(
+    match_round: MatchRound, match_ids: Iterable[int] = (), min_score: float | None = None
+) -> BulkOutcome:
+    """How many pairs `approve_many` would approve now, and how many it would leave (one query)."""
+    where = _bulk_choice(match_round, set(match_ids), min_score)
+    proposed = func.count().filter(ProposedMatch.status == MatchStatus.PROPOSED)
+    todo, chosen = db.session.execute(select(proposed, func.count()).where(where)).one()
+    return BulkOutcome(approved=todo, skipped=chosen - todo)
 
 
 def approve_many(
@@ -136,108 +155,40 @@ def approve_many(
     match_ids: Iterable[int] = (),
     min_score: float | None = None,
 ) -> BulkOutcome:
-    """Approve the chosen pairs, or every proposed pair scoring at least `min_score`."""
+    """Approve the chosen pairs, or every proposed pair scoring at least `min_score`.
+
+    A few statements whatever the number of pairs: the pairs and their apprentices are
+    updated in bulk, and one audit event lists the pairs approved.
+    """
     ensure_not_archived(match_round.cohort, user, "approve pairs")
-    ids = set(match_ids)
-    if not ids and min_score is None:
-        raise DomainError("Select pairs to approve, or give a minimum score.")
+    where = _bulk_choice(match_round, set(match_ids), min_score)
     db.session.refresh(match_round, with_for_update=True)  # as _hold: one decision at a time
     latest = latest_succeeded_round(match_round.cohort_id)
     if latest is None or latest.id != match_round.id:
         raise StaleDecision("This is not the cohort's latest round. Open the latest round.")
-    chosen = [
-        m
-        for m in match_round.matches
-        if (m.id in ids) or (not ids and min_score is not None and m.score >= min_score - 1e-9)
-    ]
-    todo = [m for m in chosen if m.status == MatchStatus.PROPOSED]
-    for match in todo:
-        _approve(match, user)
+    rows = db.session.execute(select(ProposedMatch.id, ProposedMatch.status).where(where)).all()
+    todo = [match_id for match_id, status in rows if status == MatchStatus.PROPOSED]
     if todo:
-        audit.record(
-            user,
-            "match.bulk_approved",
-            match_round,
-            match_ids=[m.id for m in todo],
-            min_score=min_score,
+        _approve_in_bulk(todo, user)
+        audit.record(user, "match.bulk_approved", match_round, match_ids=todo, min_score=min_score)
+    return BulkOutcome(approved=len(todo), skipped=len(rows) - len(todo))
+
+
+def _approve_in_bulk(match_ids: list[int], user: User) -> None:
+    """Approve the pairs `match_ids` and their apprentices: two UPDATE statements."""
+    db.session.execute(
+        update(ProposedMatch)
+        .where(ProposedMatch.id.in_(match_ids))
+        .values(
+            status=MatchStatus.APPROVED,
+            decided_by_id=user.id,
+            decided_at=utcnow(),
+            decision_reason="",
         )
-    return BulkOutcome(approved=len(todo), skipped=len(chosen) - len(todo))
-
-
-@dataclass(frozen=True)
-class Change:
-    """One apprentice whose outcome differs between two rounds."""
-
-    apprentice: str
-    partner: str
-    before: str
-    after: str
-    before_score: float | None
-    after_score: float | None
-
-
-@dataclass(frozen=True)
-class Totals:
-    """A round's headline numbers."""
-
-    matched: int
-    unmatched: int
-    total_score: float
-
-    @property
-    def mean_score(self) -> float:
-        """Mean score of the matched pairs (0 when none)."""
-        return self.total_score / self.matched if self.matched else 0.0
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """What changed from one round to another of the same cohort."""
-
-    before: Totals
-    after: Totals
-    changed_mentor: list[Change]
-    newly_matched: list[Change]
-    newly_unmatched: list[Change]
-
-
-def _totals(match_round: MatchRound) -> Totals:
-    """Every apprentice of the round counts once: in a kept pair, or without a mentor."""
-    kept = [m for m in match_round.matches if m.status != MatchStatus.REJECTED]
-    rejected = len(match_round.matches) - len(kept)
-    return Totals(
-        matched=len(kept),
-        unmatched=len(match_round.unmatched) + rejected,
-        total_score=sum(m.score for m in kept),
     )
-
-
-def _pairs_by_apprentice(match_round: MatchRound) -> dict[int, ProposedMatch]:
-    return {m.apprentice_id: m for m in match_round.matches if m.status != MatchStatus.REJECTED}
-
-
-def compare_rounds(before: MatchRound, after: MatchRound) -> Comparison:
-    """Who changed mentor, who became matched or unmatched, and the totals of both rounds."""
-    if before.cohort_id != after.cohort_id:
-        raise DomainError("Only rounds of the same cohort can be compared.")
-    old, new = _pairs_by_apprentice(before), _pairs_by_apprentice(after)
-    changed, gained, lost = [], [], []
-    for apprentice_id in sorted(set(old) | set(new)):
-        a, b = old.get(apprentice_id), new.get(apprentice_id)
-        if a and b and a.mentor_id == b.mentor_id:
-            continue
-        change = _change(a, b)
-        (changed if a and b else gained if b else lost).append(change)
-    return Comparison(_totals(before), _totals(after), changed, gained, lost)
-
-
-def _change(a: ProposedMatch | None, b: ProposedMatch | None) -> Change:
-    apprentice = (a or b).apprentice
-    return Change(
-        apprentice=apprentice.display_name,
-        partner=apprentice.partner.name,
-        before=a.mentor.user.name if a else "No mentor",
-        after=b.mentor.user.name if b else "No mentor",
-        before_score=a.score if a else None,
-        after_score=b.score if b else None,
+    apprentices = select(ProposedMatch.apprentice_id).where(ProposedMatch.id.in_(match_ids))
+    db.session.execute(
+        update(ApprenticeProfile)
+        .where(ApprenticeProfile.id.in_(apprentices))
+        .values(status=ApprenticeStatus.APPROVED)
     )
