@@ -11,7 +11,7 @@ from web.extensions import db
 from web.models import MatchStatus
 from web.services.round_pairs import PAIRS_PER_PAGE
 
-PAIR_ROW = re.compile(r'<tr id="pair-\d+">')
+PAIR_ROW = re.compile(r'<tr id="pair-\d+" class="pathways-pair"')
 
 
 def _big_round(program, pairs: int):

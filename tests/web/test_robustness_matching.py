@@ -17,8 +17,8 @@ from web.models import (
     MentorshipStatus,
     UnmatchedApprentice,
 )
-from web.services.decisions import compare_rounds
 from web.services.monitoring import flags_for
+from web.services.round_changes import compare_rounds
 
 NOW = datetime(2027, 5, 15, 12, 0, tzinfo=UTC)
 
