@@ -103,7 +103,13 @@ def test_a_reviewer_reads_rounds_and_reports_without_write_buttons(any_app, prog
     pages = {
         "/coordinator/": ["Create a cohort", "Import people", "Administration"],
         f"/coordinator/cohorts/{program.cohort.id}": ["Start the round", "Edit the cohort"],
-        f"/coordinator/rounds/{match_round.id}": ["Publish approved", "Re-run", "Reject…", "Lock<"],
+        f"/coordinator/rounds/{match_round.id}": [
+            "Publish approved",
+            "Re-run",
+            "data-reject",
+            "data-approve",
+            "Lock<",
+        ],
         f"/coordinator/mentors/{mentor.id}": ["Confirm the background check"],
     }
     for url, hidden in pages.items():
