@@ -5,14 +5,15 @@ The query-count tests build it at two sizes and compare what each page costs.
 
 from __future__ import annotations
 
+import re
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 
-from tests.conftest import submit, test_config
+from tests.conftest import csrf_token_from, submit, test_config
 from tests.web.api_tokens import bearer_for
 from tests.web.outcomes_at_size import finish_some_with_outcomes
 from web import create_app
@@ -27,9 +28,10 @@ from web.models import (
     MentorshipStatus,
     MentorVetting,
     Role,
+    UnmatchedApprentice,
     User,
 )
-from web.services import decisions, mentorships, publishing, rounds, stated_preferences
+from web.services import mentorships, publishing, rounds, stated_preferences
 
 
 @dataclass
@@ -41,6 +43,9 @@ class SizedProgram:
     round_id: int
     mentor_id: int
     round_statements: int = 0
+    next_round_id: int = 0
+    unmatched_id: int = 0
+    post_statements: dict = field(default_factory=dict)
     clients: dict = field(default_factory=dict)
     api_headers: dict = field(default_factory=dict)
 
@@ -69,19 +74,30 @@ def build_sized_program(template: Path, folder: Path, apprentices: int) -> Sized
         load_demo_program(seed=3, apprentices=apprentices, mentors=apprentices // 4)
         db.session.commit()
         coordinator = db.session.scalar(select(User).where(User.role == Role.COORDINATOR))
-        cohort = db.session.scalar(select(Cohort))
-        match_round = rounds.start_round(cohort, {}, coordinator)
+        match_round = rounds.start_round(db.session.scalar(select(Cohort)), {}, coordinator)
         db.session.commit()  # the round runs in-process once this commits
-        match_round = db.session.get(MatchRound, match_round.id)
-        db.session.refresh(match_round)
-        decisions.approve_many(match_round, coordinator, [], 0.0)
+        round_id, engine, email = match_round.id, db.engine, coordinator.email
+        db.session.remove()
+    # The coordinator approves the round's pairs on the review page, as a person would.
+    post_statements = _bulk_approval_statements(_signed_in(app, email), engine, round_id)
+    with app.app_context():
+        coordinator = db.session.scalar(select(User).where(User.role == Role.COORDINATOR))
+        cohort = db.session.scalar(select(Cohort))
+        match_round = db.session.get(MatchRound, round_id)
         publishing.publish_round(match_round, coordinator)
         db.session.commit()
         _confirm_half(coordinator)
         _open_preferences(cohort, coordinator)
         program = SizedProgram(app, cohort.id, match_round.id, _busiest_mentor())
+        program.post_statements = post_statements
         program.round_statements = _statements_of_a_round(cohort, coordinator)
         finish_some_with_outcomes(coordinator)
+        program.next_round_id = db.session.scalar(select(func.max(MatchRound.id)))
+        program.unmatched_id = db.session.scalar(
+            select(func.min(UnmatchedApprentice.apprentice_id)).where(
+                UnmatchedApprentice.round_id == program.next_round_id
+            )
+        )
         emails = _people_with_something_to_see()
         partner = db.session.scalar(select(User).where(User.role == Role.PARTNER))
         program.api_headers = bearer_for(partner)
@@ -89,6 +105,27 @@ def build_sized_program(template: Path, folder: Path, apprentices: int) -> Sized
     # Requests run outside this app context: each gets its own, as in production.
     program.clients = {role: _signed_in(app, email) for role, email in emails.items()}
     return program
+
+
+def _bulk_approval_statements(client, engine, round_id: int) -> dict[str, int]:
+    """Statements of the review's bulk approvals: half the first page by hand, then the rest."""
+    url = f"/coordinator/rounds/{round_id}"
+    page = client.get(url).get_data(as_text=True)
+    token = csrf_token_from(page)
+    chosen = re.findall(r'name="match_ids" value="(\d+)"', page)[::2]
+    posts = {
+        "bulk approval: how many, selected": {"match_ids": chosen},
+        "bulk approval: selected": {"match_ids": chosen, "confirmed": "yes"},
+        "bulk approval: how many, by score": {"min_score": "0"},
+        "bulk approval: by score": {"min_score": "0", "confirmed": "yes"},
+    }
+    counts = {}
+    for name, data in posts.items():
+        with counted_statements(engine) as count:
+            response = client.post(f"{url}/approve", data={**data, "csrf_token": token})
+        assert response.status_code in (200, 302), (name, response.status_code)
+        counts[name] = count[0]
+    return counts
 
 
 def _statements_of_a_round(cohort: Cohort, coordinator: User) -> int:

@@ -1,5 +1,5 @@
-"""Every page, CSV and API answer, and a round on the worker, runs as many SQL statements at
-200 apprentices as at 40."""
+"""Every page, CSV and API answer, the round review's bulk approvals, and a round on the worker,
+run as many SQL statements at 200 apprentices as at 40."""
 
 from __future__ import annotations
 
@@ -10,6 +10,12 @@ from web.extensions import db
 from web.models import Role
 
 SMALL, LARGE = 40, 200
+POSTS = (
+    "bulk approval: how many, selected",
+    "bulk approval: selected",
+    "bulk approval: how many, by score",
+    "bulk approval: by score",
+)
 
 PAGES = {
     "coordinator dashboard": (Role.COORDINATOR, "/coordinator/"),
@@ -20,6 +26,8 @@ PAGES = {
         "/coordinator/rounds/{round}?partner=South+Loop+University&sort=mentor&page=2",
     ),
     "round published": (Role.COORDINATOR, "/coordinator/rounds/{round}/published"),
+    "compare rounds": (Role.COORDINATOR, "/coordinator/rounds/{round}/compare/{next_round}"),
+    "pair by hand": (Role.COORDINATOR, "/coordinator/rounds/{next_round}/unmatched/{unmatched}"),
     "mentorships": (Role.COORDINATOR, "/coordinator/mentorships"),
     "mentorships, flagged": (Role.COORDINATOR, "/coordinator/mentorships?flagged=y"),
     "mentors": (Role.COORDINATOR, "/coordinator/mentors"),
@@ -53,7 +61,13 @@ PAGES = {
 def _statements(program) -> dict[str, int]:
     """Statements each page runs, from a session that has nothing loaded yet."""
     counts = {}
-    ids = {"cohort": program.cohort_id, "round": program.round_id, "mentor": program.mentor_id}
+    ids = {
+        "cohort": program.cohort_id,
+        "round": program.round_id,
+        "mentor": program.mentor_id,
+        "next_round": program.next_round_id,
+        "unmatched": program.unmatched_id,
+    }
     with program.app.app_context():
         engine = db.engine
     # Each request runs in its own app context and session, as in production.
@@ -67,6 +81,7 @@ def _statements(program) -> dict[str, int]:
         assert body
         counts[name] = count[0]
     counts["a round on the worker"] = program.round_statements
+    counts |= program.post_statements
     engine.dispose()
     return counts
 
@@ -82,7 +97,7 @@ def counts(migrated_sqlite, tmp_path_factory) -> dict[int, dict[str, int]]:
     }
 
 
-@pytest.mark.parametrize("page", [*PAGES, "a round on the worker"])
+@pytest.mark.parametrize("page", [*PAGES, "a round on the worker", *POSTS])
 def test_statements_do_not_grow_with_the_program(counts, page):
     assert counts[LARGE][page] == counts[SMALL][page], {s: c[page] for s, c in counts.items()}
     assert counts[LARGE][page] <= 40
