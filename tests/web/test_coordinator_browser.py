@@ -24,8 +24,8 @@ def test_a_round_from_the_cohort_page_to_its_results(live_server, phone):
     phone.click("text=Start the round")
     phone.wait_for_selector("#pairs")
     check_page(phone, "coordinator-round")
-    phone.locator("details summary", has_text="Why this pair").first.click()
-    assert phone.locator("text=What the score is made of").first.is_visible()
+    phone.locator("tr.pathways-pair [data-why]").first.click()
+    assert phone.locator("tr.pathways-why:target >> text=What the score is made of").is_visible()
 
     phone.goto(live_server + "/coordinator/audit")
     check_page(phone, "coordinator-audit")
