@@ -227,3 +227,17 @@ def test_compare_two_rounds(client, program):
     round_page = client.get(f"/coordinator/rounds/{second.id}").get_data(as_text=True)
     assert f"/coordinator/rounds/{first.id}/compare/{second.id}" in round_page
     assert client.get(f"/coordinator/rounds/{first.id}/compare/999").status_code == 404
+
+
+def test_a_refused_rejection_keeps_the_reviews_filters_and_order(client, program):
+    match_round = matched_round(client, program, pairs=2)
+    match = match_round.matches[0]
+    url = f"/coordinator/matches/{match.id}/reject"
+
+    page = post(client, match_round, url, {"reason": " ", "back": "sort=mentor&dir=asc&page=1"})
+
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert 'name="back" value="sort=mentor&amp;dir=asc&amp;page=1"' in html
+    assert html.count('aria-sort="ascending"') == 1 and ">Mentor <span" in html
+    assert f'id="why-{match.id}" class="pathways-why pathways-why--open"' in html

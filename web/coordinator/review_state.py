@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode
 
-from flask import url_for
+from flask import request, url_for
+from werkzeug.datastructures import MultiDict
 
 REVIEW_KEYS = ("partner", "pathway", "min_score", "status", "sort", "dir", "page", "unmatched_page")
 MAX_VALUE_LENGTH = 200
@@ -22,6 +23,13 @@ def review_args(source: Mapping[str, str]) -> dict[str, str]:
         for key in REVIEW_KEYS
         if (value := source.get(key) or "").strip()
     }
+
+
+def review_source() -> MultiDict:
+    """The review state of this request: its address, or the `back` a refused form sent."""
+    if request.method == "GET":
+        return request.args
+    return MultiDict(review_args(dict(parse_qsl(request.form.get("back", "")))))
 
 
 def encode_back(args: Mapping[str, str]) -> str:

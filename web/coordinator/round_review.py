@@ -18,7 +18,7 @@ from web.coordinator.forms import (
     RejectForm,
     RoundFilterForm,
 )
-from web.coordinator.review_state import encode_back, review_args, review_url
+from web.coordinator.review_state import encode_back, review_args, review_source, review_url
 from web.database import commits
 from web.errors_domain import DomainError
 from web.extensions import db
@@ -66,14 +66,15 @@ SORT_HEADERS = ("apprentice", "partner", "mentor", "score", "status")
 
 
 def _results_context(match_round: MatchRound) -> dict:
-    filters = RoundFilterForm(request.args)
+    args = review_source()
+    filters = RoundFilterForm(args)
     filters.partner.choices = options(
         [("", "All partners")] + [(p, p) for p in round_pairs.round_partners(match_round.id)]
     )
     valid = filters.validate()
-    sort = request.args.get("sort", "score")
+    sort = args.get("sort", "score")
     sort = sort if sort in SORTABLE else "score"
-    descending = request.args.get("dir", "desc" if sort == "score" else "asc") == "desc"
+    descending = args.get("dir", "desc" if sort == "score" else "asc") == "desc"
     query = round_pairs.PairQuery(sort=sort, descending=descending)
     if valid:
         query = round_pairs.PairQuery(
@@ -88,17 +89,17 @@ def _results_context(match_round: MatchRound) -> dict:
     is_latest = latest is not None and latest.id == match_round.id
     can_change = current_user.is_program_admin and not match_round.cohort.archived
     return {
-        "pairs": round_pairs.pairs_page(match_round, query, page_number(request.args.get("page"))),
+        "pairs": round_pairs.pairs_page(match_round, query, page_number(args.get("page"))),
         "unmatched": round_pairs.unmatched_page(
-            match_round.id, page_number(request.args.get("unmatched_page"))
+            match_round.id, page_number(args.get("unmatched_page"))
         ),
         "counts": round_pairs.round_counts(match_round.id),
         "filters": filters,
         "sort": sort,
         "descending": descending,
         "sortable": SORT_HEADERS,
-        "review": review_args(request.args),
-        "back": encode_back(request.args),
+        "review": review_args(args),
+        "back": encode_back(args),
         "is_latest": is_latest,
         "decidable": is_latest and can_change,
         "reject_form": RejectForm(formdata=None),
