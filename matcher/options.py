@@ -49,7 +49,8 @@ def mentor_options(
     mentors: Sequence[Mentor],
     rules: MatchRules = MatchRules(),  # noqa: B008 - frozen, so a shared default is safe
 ) -> list[MentorOption]:
-    """Every mentor for `apprentice`: feasible ones by score (best first), then the others."""
+    """Every mentor for `apprentice`: feasible ones by score (best first), then the others,
+    also by the score they would make."""
     check_rules(rules)
     mentors = sorted(mentors, key=lambda m: m.id)
     if not mentors:
@@ -77,4 +78,4 @@ def mentor_options(
                 problems=tuple(rule_text(rule, rules) for rule in broken),
             )
         )
-    return sorted(options, key=lambda o: (not o.feasible, -o.score if o.feasible else 0.0))
+    return sorted(options, key=lambda o: (not o.feasible, -o.score))

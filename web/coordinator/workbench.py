@@ -20,6 +20,7 @@ from web.models import MatchRound, Role, UnmatchedApprentice
 from web.services import decisions, manual_pairing, round_changes
 
 coordinator_only = role_required(Role.COORDINATOR)
+OTHERS_SHOWN = 50  # mentors the rules rule out, listed by name; all are counted by rule
 
 
 @bp.route("/rounds/<int:round_id>/approve", methods=["POST"])
@@ -101,6 +102,7 @@ def mentor_choices(round_id: int, apprentice_id: int):
         back=request.args.get("back", ""),
         back_url=review_url(round_id, request.args.get("back", ""), "#unmatched"),
         action_form=DecisionForm(),
+        others_shown=OTHERS_SHOWN,
     )
 
 

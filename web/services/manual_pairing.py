@@ -67,6 +67,11 @@ class MentorChoices:
     feasible: list[MentorChoice]
     others: list[MentorChoice]
 
+    def others_by_problem(self) -> list[tuple[str, int]]:
+        """How many of the other mentors each rule keeps out, most first."""
+        counts = Counter(p for choice in self.others for p in choice.option.problems)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
 
 def mentor_choices(match_round: MatchRound, apprentice_id: int) -> MentorChoices:
     """Every mentor taking apprentices now, for the apprentice, under the round's rules."""
