@@ -155,6 +155,7 @@ def test_bulk_approval_says_how_many_pairs_before_it_acts(desktop, round_url):
     boxes = desktop.locator("tr.pathways-pair input[type=checkbox]")
     boxes.nth(0).check()
     boxes.nth(1).check()
+    assert desktop.locator("[data-selected-count]").inner_text() == "2 pairs selected."
     with desktop.expect_navigation():
         desktop.click("text=Approve the selected pairs…")
     assert "This will approve 2 pairs." in desktop.locator("#approval-count").inner_text()

@@ -60,6 +60,19 @@
     });
   });
 
+  // How many pairs the bulk approval would take, as boxes are ticked (the server says it again).
+  var tally = document.querySelector("[data-selected-count]");
+  function count() {
+    var n = table.querySelectorAll("input[name=match_ids]:checked").length;
+    var text = n === 0 ? tally.dataset.none : n === 1 ? tally.dataset.one : tally.dataset.many;
+    tally.textContent = text.replace("{n}", String(n));
+  }
+  if (tally) {
+    tally.hidden = false;
+    count();
+    table.addEventListener("change", count);
+  }
+
   // Back from a decision, the address names the pair acted on: carry on from there.
   var hash = window.location.hash.replace(/^#why-/, "#pair-");
   var start = hash ? rows.indexOf(document.getElementById(hash.slice(1))) : -1;
