@@ -16,7 +16,8 @@ from matcher.config import check_rules
 from matcher.constraints import overlap_block, rule_failures
 from matcher.explain import PairExplainer, rule_text
 from matcher.features import encode
-from matcher.profiles import Apprentice, MatchRules, Mentor
+from matcher.preferences import collect, pair_bonus, stated_weight
+from matcher.profiles import STATED, Apprentice, MatchRules, Mentor
 from matcher.scoring import pair_components
 
 logger = logging.getLogger(__name__)
@@ -58,9 +59,12 @@ def mentor_options(
     enc = encode([apprentice], mentors, rules)
     row, cols = np.zeros(1, dtype=np.int64), np.arange(len(mentors))
     fails = rule_failures(enc, row, overlap_block(enc, row), rules.min_overlap_minutes)
-    components = pair_components(
-        enc, np.zeros(len(mentors), dtype=np.int64), cols, rules.schedule_target_minutes
-    )
+    rows = np.zeros(len(mentors), dtype=np.int64)
+    components = pair_components(enc, rows, cols, rules.schedule_target_minutes)
+    stated = collect(enc, [apprentice], mentors, rules)
+    if len(stated):  # as in a round: what people stated adds up to the room below 1
+        room = np.maximum(1.0 - sum(components.values()), 0.0)
+        components[STATED] = np.minimum(pair_bonus(stated, rows, cols, stated_weight(rules)), room)
     explained = PairExplainer().explain_many([(apprentice, m, False, None) for m in mentors])
     options = []
     for j, mentor in enumerate(mentors):

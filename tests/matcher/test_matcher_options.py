@@ -77,3 +77,25 @@ def test_scores_rank_feasible_mentors_and_an_empty_list_gives_nothing():
     assert [o.mentor_id for o in options] == ["m2", "m1"]
     assert options[0].score > options[1].score
     assert mentor_options(_apprentice(), []) == []
+
+
+def test_what_people_stated_counts_as_in_a_round():
+    mentors = [
+        Mentor("m1", skills={"python": 3}, availability=EVENINGS, background_checked=True),
+        Mentor(
+            "m2",
+            skills={"python": 3},
+            availability=EVENINGS,
+            background_checked=True,
+            not_fit=frozenset({"a1"}),
+        ),
+    ]
+    apprentice = _apprentice(ranked_mentors=("m1",))
+    soft = {o.mentor_id: o for o in mentor_options(apprentice, mentors)}
+    assert soft["m1"].components["stated"] > 0 and soft["m1"].score > soft["m2"].score
+    [pair] = propose_pairs([apprentice], mentors).pairs
+    assert (pair.mentor_id, pair.score) == ("m1", pytest.approx(soft["m1"].score))
+
+    hard = {o.mentor_id: o for o in mentor_options(apprentice, mentors, MatchRules(not_fit="hard"))}
+    assert hard["m2"].broken == ("not_fit",)
+    assert "the mentor marked the apprentice as not a good fit" in hard["m2"].problems

@@ -76,7 +76,7 @@ class MentorChoices:
 def mentor_choices(match_round: MatchRound, apprentice_id: int) -> MentorChoices:
     """Every mentor taking apprentices now, for the apprentice, under the round's rules."""
     apprentice = _apprentice(apprentice_id)
-    mentors = {m.id: m for m in _mentors_with_places(match_round)}
+    mentors = {m.id: m for m in _mentors_with_places(match_round, apprentice_id)}
     options = mentor_options(apprentice, list(mentors.values()), _rules(match_round))
     choices = [MentorChoice(mentors[o.mentor_id], o) for o in options]
     return MentorChoices(
@@ -87,7 +87,7 @@ def mentor_choices(match_round: MatchRound, apprentice_id: int) -> MentorChoices
 
 def _apprentice(apprentice_id: int) -> Apprentice:
     found = round_inputs.load_apprentices(
-        ApprenticeProfile.id == apprentice_id, counted_apprentices(), may_be_matched()
+        ApprenticeProfile.id == apprentice_id, counted_apprentices(), may_be_matched(), stated=True
     )
     if not found:
         raise NotPairable(
@@ -97,8 +97,9 @@ def _apprentice(apprentice_id: int) -> Apprentice:
     return found[0]
 
 
-def _mentors_with_places(match_round: MatchRound) -> list[Mentor]:
-    """Accepting mentors, with the places their mentorships and this round's pairs leave."""
+def _mentors_with_places(match_round: MatchRound, apprentice_id: int) -> list[Mentor]:
+    """Accepting mentors, with the places their mentorships and this round's pairs leave,
+    and their marks on the apprentice."""
     taken = Counter(places_taken())
     published = select(Mentorship.match_id)
     rows = db.session.execute(
@@ -111,7 +112,12 @@ def _mentors_with_places(match_round: MatchRound) -> list[Mentor]:
         .group_by(ProposedMatch.mentor_id)
     )
     taken.update(dict(rows.all()))
-    return round_inputs.load_mentors(MentorProfile.accepting, counted_mentors(), taken=taken)
+    return round_inputs.load_mentors(
+        MentorProfile.accepting,
+        counted_mentors(),
+        taken=taken,
+        marked=select(ApprenticeProfile.id).where(ApprenticeProfile.id == apprentice_id),
+    )
 
 
 def _rules(match_round: MatchRound) -> MatchRules:
