@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from tests.conftest import sign_in, submit
@@ -50,7 +51,7 @@ def test_a_round_runs_end_to_end_and_shows_pairs_reasons_and_report(client, prog
     assert match_round.unmatched[0].reason in html
     assert mentor.user.name in html and "Department of Innovation and Technology" in html
     why = html.split(f'id="why-{proposals[0].id}"')[1].split("</tr>")[0]  # the panel below the pair
-    assert proposals[0].reason in why and "What the score is made of" in why
+    assert str(escape(proposals[0].reason)) in why and "What the score is made of" in why
     assert "Match rate by partner" in html and "How pair scores are spread" in html
     assert "Deferred acceptance" in html and "Greedy" in html
     assert match_round.solve_path in html
