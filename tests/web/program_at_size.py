@@ -47,6 +47,7 @@ class SizedProgram:
     unmatched_id: int = 0
     post_statements: dict = field(default_factory=dict)
     clients: dict = field(default_factory=dict)
+    emails: dict = field(default_factory=dict)
     api_headers: dict = field(default_factory=dict)
 
 
@@ -103,6 +104,7 @@ def build_sized_program(template: Path, folder: Path, apprentices: int) -> Sized
         program.api_headers = bearer_for(partner)
         db.session.remove()
     # Requests run outside this app context: each gets its own, as in production.
+    program.emails = emails
     program.clients = {role: _signed_in(app, email) for role, email in emails.items()}
     return program
 
