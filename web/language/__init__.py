@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from flask import Blueprint, request
+from flask import Blueprint, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, refresh
 from flask_login import current_user
 
@@ -47,7 +47,13 @@ def supported(code: str | None) -> str | None:
 
 
 def select_language() -> str:
-    """The page's language: the user's choice, else the browser's cookie, else its request."""
+    """The page's language: the user's choice, else the browser's cookie, else its request.
+
+    Outside a request (a worker's task, a CLI command) it is the source language; emails to a
+    person are written inside `speaking(their language)`.
+    """
+    if not has_request_context():
+        return SOURCE_LANGUAGE
     if current_user and current_user.is_authenticated:
         if chosen := supported(getattr(current_user, "language", None)):
             return chosen
