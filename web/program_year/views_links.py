@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from web.database import commits
@@ -53,7 +54,7 @@ def survey(token: str) -> str | Response | tuple[str, int]:
             )
         except SurveyLinkProblem as error:
             return render_template("program_year/link_problem.html", message=str(error)), 404
-        flash("Thank you. Your answers are saved.", "success")
+        flash(_("Thank you. Your answers are saved."), "success")
         return redirect(url_for("program_year.survey_thanks"))
     return render_template(
         "program_year/survey.html", form=form, title=surveys.TITLES[pending.kind]
