@@ -1,0 +1,78 @@
+"""Registering in Spanish on a phone, in Chromium: the skills follow the careers ticked."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.conftest import PASSWORD
+from tests.web.conftest import PHONE
+
+HEIGHT = "() => document.documentElement.scrollHeight"
+SKILL_SELECTS_SHOWN = "() => [...document.querySelectorAll('select[name^=skill_levels-]')]" + (
+    ".filter(el => el.offsetParent !== null).length"
+)
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page, as 'rule: first failing element' lines."""
+    results = Axe().run(page)
+    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in results.response["violations"]]
+
+
+@pytest.fixture
+def spanish_phone(browser):
+    """A phone whose browser asks for Spanish."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, locale="es-US")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def tick(page, name: str, value: str) -> None:
+    """Tick a USWDS checkbox or radio by clicking its label, as a person does."""
+    box = page.locator(f'input[name="{name}"][value="{value}"]')
+    page.locator(f"label[for={box.get_attribute('id')}]").click()
+
+
+def test_registering_in_spanish_on_a_phone(live_server, spanish_phone):
+    page = spanish_phone
+    page.goto(live_server + "/apprentice/register")
+    assert page.evaluate("() => document.documentElement.lang") == "es"
+    assert axe_violations(page) == []
+    general_only = page.evaluate(SKILL_SELECTS_SHOWN)
+    short = page.evaluate(HEIGHT)
+
+    tick(page, "pathways", "software_development")
+    with_one_career = page.evaluate(SKILL_SELECTS_SHOWN)
+    assert page.locator("#skill_levels-python").is_visible()
+    assert not page.locator("#skill_levels-sql").is_visible()  # data and analytics not ticked
+    for pathway in ("data_analytics", "cybersecurity", "cloud_infrastructure", "it_support"):
+        tick(page, "pathways", pathway)
+    for pathway in ("gis", "project_management", "digital_services"):
+        tick(page, "pathways", pathway)
+    every_career = page.evaluate(SKILL_SELECTS_SHOWN)
+    tall = page.evaluate(HEIGHT)
+    print(f"registration on a phone: {short}px with no career ticked, {tall}px with all 8")
+    assert general_only < with_one_career < every_career == 28
+    assert short < tall - 1500
+
+    page.goto(live_server + "/apprentice/register")
+    page.fill("#name", "Lucía Hernández")
+    page.fill("#email", "lucia.hernandez@students.example.org")
+    page.fill("#password", PASSWORD + "-spanish")
+    page.fill("#confirm", PASSWORD + "-spanish")
+    page.select_option("#partner_id", index=1)
+    page.select_option("#cohort_id", index=1)
+    tick(page, "pathways", "data_analytics")
+    page.select_option("#skill_levels-sql", "2")
+    tick(page, "availability", "2-evening")
+    tick(page, "mode", "either")
+    page.select_option("#region", "south")
+    tick(page, "languages", "spanish")
+    page.fill("#date_of_birth", "2001-03-14")
+    with page.expect_navigation():
+        page.locator("form.usa-form button[type=submit]").last.click()
+    assert "/login" in page.url
+    assert "Gracias por inscribirte" in page.content()
+    assert axe_violations(page) == []
