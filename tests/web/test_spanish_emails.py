@@ -71,7 +71,12 @@ def test_a_guardian_is_asked_in_the_language_the_minor_chose(client, program):
     consent = subjects["Tu permiso para que Maya Lopez participe en Pathways"]
     body = text_of(consent)
     assert "Hola, Rosa Lopez:" in body and "necesitamos tu permiso" in body
-    assert "/guardian/consent/" in body
+    link = body[body.index("/guardian/consent/") :].split()[0]
+
+    # The guardian's own browser asks for English; the page opened from the email stays Spanish.
+    guardian = client.application.test_client()
+    page = guardian.get(link, headers={"Accept-Language": "en-US"}).text
+    assert '<html lang="es">' in page and "Doy mi permiso" in page
 
 
 def test_each_side_of_a_pair_reads_its_own_language(app, client, program):

@@ -7,7 +7,7 @@ a translation file, not changing code.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 
@@ -72,6 +72,17 @@ def speaking(code: str | None):
     """Write what follows (an email, a CSV) in `code`, or the source language if unknown."""
     with force_locale(supported(code) or SOURCE_LANGUAGE):
         yield
+
+
+def speaking_to(code: str | None):
+    """Speak `code` on a page opened from an email to its reader, unless this browser chose.
+
+    A guardian's consent page, a survey or an unsubscribe link reaches someone who may never
+    have visited: they read the language their email was written in.
+    """
+    if request.cookies.get(LANGUAGE_COOKIE) or not supported(code):
+        return nullcontext()
+    return speaking(code)
 
 
 def init_app(app) -> None:
