@@ -279,7 +279,8 @@ def _to_apprentice(mentorship: Mentorship) -> Notification:
         lines = [
             _("Hello %(name)s,", name=apprentice.user.name),
             "",
-            _("Your Pathways mentor is %(mentor)s.", mentor=_mentor_line(mentor)),
+            _("Your Pathways mentor is:"),
+            _mentor_line(mentor),
             "",
             _("Why you were paired: %(reason)s", reason=reason) if reason else "",
             _(
