@@ -19,16 +19,19 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
 class VisibleText(HTMLParser):
-    """The text nodes and read attributes of a page, outside scripts and foreign-language parts."""
+    """A page's text nodes and read attributes, outside scripts and parts in another language."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
+        self.language = ""  # the page's, from <html lang>
         self._skipping: list[str] = []  # tags whose content is skipped, innermost last
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        foreign = "lang" in attributes and tag != "html" and attributes["lang"] != "es"
+        if tag == "html":
+            self.language = attributes.get("lang", "")
+        foreign = tag != "html" and attributes.get("lang", self.language) != self.language
         if tag in ("script", "style", "code") or foreign:
             self._skipping.append(tag)
         if not self._skipping:
@@ -89,6 +92,26 @@ def english_left(html: str) -> list[str]:
             if pattern.fullmatch(text)
         }
     )
+
+
+@functools.cache
+def spanish_sentences() -> frozenset[str]:
+    """The Spanish of every message without placeholders or markup that differs from English."""
+    with SPANISH_PO.open("rb") as handle:
+        spanish = read_po(handle)
+    return frozenset(
+        message.string
+        for message in spanish
+        if isinstance(message.string, str)
+        and message.string not in ("", message.id)
+        and "%(" not in message.string
+        and "<" not in message.string
+    )
+
+
+def spanish_left(html: str) -> list[str]:
+    """The texts of a rendered English page that are the Spanish of a catalogue message."""
+    return sorted(set(visible_texts(html)) & spanish_sentences())
 
 
 def assert_spanish(html: str) -> None:

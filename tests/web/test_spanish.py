@@ -20,6 +20,7 @@ from tests.web.spanish_pages import (
     SPANISH_PO,
     assert_spanish,
     english_left,
+    spanish_left,
     visible_texts,
 )
 from web.auth.forms import CodeForm
@@ -210,6 +211,27 @@ def test_error_and_sign_in_step_pages_speak_spanish(app, client):
         ]
         for page in pages:
             assert_spanish(page)
+
+
+def test_the_same_pages_speak_english_to_an_english_reader(app, client, year):
+    english = {"Accept-Language": "en-US,en;q=0.9"}
+    pages = {}
+    for path in ("/", "/login", "/password/forgot", "/apprentice/register", "/mentor/register"):
+        pages[path] = client.get(path, headers=english).text
+    year.apprentice.user.language = year.mentor.user.language = "en"
+    db.session.commit()
+    sign_in(client, year.apprentice.user)
+    for path in ("/apprentice/status", "/apprentice/check-in", f"/pair/{year.id}"):
+        pages[path] = client.get(path, headers=SPANISH).text  # the account's choice wins
+    mentor = switch_person(app, year.mentor.user)
+    for path in ("/mentor/", "/mentor/profile", f"/mentor/mentorships/{year.id}/check-in"):
+        pages[path] = mentor.get(path).text
+    assert {path: '<html lang="en">' in html for path, html in pages.items()} == dict.fromkeys(
+        pages, True
+    )
+    assert {path: spanish_left(html) for path, html in pages.items()} == dict.fromkeys(pages, [])
+    assert "Check-ins for" not in pages["/apprentice/status"]  # a partner's page, not theirs
+    assert "February 2027" in pages["/apprentice/status"]
 
 
 def test_the_check_finds_english_left_on_a_page():
