@@ -11,7 +11,7 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from tests.conftest import sign_in
+from tests.conftest import PASSWORD, csrf_token_from, sign_in
 from tests.factories import make_apprentice, make_round, publish_pair
 from tests.web.program_year import live_pair, switch_person
 from tests.web.spanish_pages import (
@@ -112,8 +112,6 @@ def test_registration_lists_its_choices_in_spanish(client, program):
 
 
 def test_registration_errors_are_in_spanish_and_name_what_to_fix(client, program):
-    from tests.conftest import csrf_token_from
-
     token = csrf_token_from(client.get("/apprentice/register", headers=SPANISH).text)
     page = client.post(
         "/apprentice/register", data={"csrf_token": token, "name": "Maya"}, headers=SPANISH
@@ -122,6 +120,16 @@ def test_registration_errors_are_in_spanish_and_name_what_to_fix(client, program
     assert "Corrige estos problemas" in page
     assert ">Elige al menos una carrera.</a>" in page  # the message alone, not "…interest you?: …"
     assert 'value="Maya"' in page  # what was typed stays
+
+
+def test_signing_in_from_a_spanish_browser_welcomes_in_spanish(client, program):
+    apprentice = make_apprentice(program).user  # has chosen no language: the browser's is used
+    db.session.commit()
+    token = csrf_token_from(client.get("/login", headers=SPANISH).text)
+    form = {"email": apprentice.email, "password": PASSWORD, "csrf_token": token}
+    signed_in = client.post("/login", data=form, headers=SPANISH)
+    status = spanish_page(client, signed_in.headers["Location"])
+    assert f"Te damos la bienvenida, {apprentice.name}." in status
 
 
 def test_an_apprentice_waiting_for_consent_reads_spanish(client, program):

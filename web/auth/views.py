@@ -1,5 +1,7 @@
 """Sign-in and sign-out pages, and setting a password from an emailed link."""
 
+from contextlib import nullcontext
+
 from flask import (
     current_app,
     flash,
@@ -74,7 +76,8 @@ def finish_sign_in(
         session.pop(key, None)
     login_user(user)
     security_events.record(security_events.SIGN_IN, user=user, **details)
-    with speaking(user.language):  # the person's own choice, from this page on
+    # The person's own choice from this page on; without one, the page's language goes on.
+    with speaking(user.language) if user.language else nullcontext():
         flash(str(welcome or _l("Welcome, %(name)s.")) % {"name": user.name}, "success")
     return redirect(next_page or home_for(user))
 
