@@ -42,6 +42,7 @@ JOURNEYS = (
     "web/home/",
     "web/language/",
     "web/mentors/",
+    "web/preferences/",
     "web/profile_fields.py",
     "web/program_year/templates/program_year/",
     "web/program_year/forms.py",
@@ -243,8 +244,8 @@ def test_the_same_pages_speak_english_to_an_english_reader(app, client, year):
 
 
 def test_the_check_finds_english_left_on_a_page():
-    english = '<html lang="es"><h1>Your status</h1><p>Sign out (Ana)</p><p>Tus datos</p></html>'
-    assert english_left(english) == ["Sign out (Ana)", "Your status"]
+    english = '<html lang="es"><h1>Your status</h1><p>Signed in as Ana</p><p>Tus datos</p></html>'
+    assert english_left(english) == ["Signed in as Ana", "Your status"]
     switch = '<html lang="es"><button lang="en">English</button></html>'
     assert english_left(switch) == []
 
