@@ -32,6 +32,7 @@ from web.services import email_preferences, goals, guardians, meetings, surveys
 
 # Where the apprentice and mentor journeys are written: every message from here is in Spanish.
 JOURNEYS = (
+    "web/about/",
     "web/account/",
     "web/apprentices/",
     "web/auth/",
@@ -93,8 +94,11 @@ def spanish_page(client, path: str, status: int = 200) -> str:
     return html
 
 
+PUBLIC = ("/", "/login", "/password/forgot", "/apprentice/register", "/mentor/register")
+
+
 def test_the_public_pages_speak_spanish(client, program):
-    for path in ("/", "/login", "/password/forgot", "/apprentice/register", "/mentor/register"):
+    for path in (*PUBLIC, "/accessibility", "/privacy"):
         spanish_page(client, path)
     home = spanish_page(client, "/")
     assert "Empieza tu camino hacia la tecnología de la ciudad" in home
@@ -225,7 +229,7 @@ def test_error_and_sign_in_step_pages_speak_spanish(app, client):
 def test_the_same_pages_speak_english_to_an_english_reader(app, client, year):
     english = {"Accept-Language": "en-US,en;q=0.9"}
     pages = {}
-    for path in ("/", "/login", "/password/forgot", "/apprentice/register", "/mentor/register"):
+    for path in (*PUBLIC, "/accessibility", "/privacy"):
         pages[path] = client.get(path, headers=english).text
     year.apprentice.user.language = year.mentor.user.language = "en"
     db.session.commit()
