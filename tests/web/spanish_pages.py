@@ -116,5 +116,6 @@ def spanish_left(html: str) -> list[str]:
 
 def assert_spanish(html: str) -> None:
     """The page declares Spanish and shows no message of the catalogue in English."""
-    assert '<html lang="es">' in html
-    assert english_left(html) == []
+    assert '<html lang="es">' in html, html[:200]
+    left = english_left(html)
+    assert left == [], f"English left on a Spanish page: {left}"

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from tests.conftest import PASSWORD, csrf_token_from, sign_in
-from tests.factories import make_apprentice, make_round, publish_pair
+from tests.factories import make_apprentice, make_mentor, make_round, publish_pair
 from tests.web.program_year import live_pair, switch_person
 from tests.web.spanish_pages import (
     CATALOGUE,
@@ -28,7 +28,14 @@ from web.auth.tokens import INVITATION, password_token
 from web.extensions import db
 from web.failure_pages import database_unreachable, internal_error, too_large
 from web.models import CheckIn, MatchStatus, Mentorship, MentorshipStatus
-from web.services import email_preferences, goals, guardians, meetings, surveys
+from web.services import (
+    email_preferences,
+    goals,
+    guardians,
+    meetings,
+    stated_preferences,
+    surveys,
+)
 
 # Where the apprentice and mentor journeys are written: every message from here is in Spanish.
 JOURNEYS = (
@@ -184,6 +191,22 @@ def test_a_mentor_reads_the_dashboard_and_answers_in_spanish(app, year):
         "/account/erase",
     ):
         spanish_page(mentor, path)
+
+
+def test_ranking_and_marking_speak_spanish(app, client, program):
+    apprentice = make_apprentice(program, skills=("python", "sql"))
+    mentor = make_mentor(skills=("python",))
+    apprentice.user.language = mentor.user.language = "es"
+    mentor.user.name = "Diego Ramírez"  # pages show first names: not "Mentor", an English word
+    program.cohort.registration_open = False
+    stated_preferences.open_step(program.cohort, program.coordinator)
+    db.session.commit()
+    sign_in(client, apprentice.user)
+    assert "Puedes ordenar mentores" in spanish_page(client, "/apprentice/status")
+    rank = spanish_page(client, "/preferences/apprentice/mentors")
+    assert "Ordena tus mentores" in rank and "Primera opción" in rank
+    mark = spanish_page(switch_person(app, mentor.user), "/preferences/mentor/apprentices")
+    assert "Sin preferencia" in mark
 
 
 def test_pages_opened_from_an_email_speak_spanish(client, year, program):
