@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -297,3 +298,21 @@ def test_every_message_of_the_journeys_has_its_spanish():
     ]
     assert untranslated == []
     assert journey_ids <= {message.id for message in spanish}
+
+
+def test_every_translation_keeps_the_placeholders_of_its_english():
+    placeholder = re.compile(r"%\((\w+)\)[sd]")
+    with SPANISH_PO.open("rb") as po:
+        spanish = read_po(po)
+    changed = []
+    for message in spanish:
+        if not message.id:
+            continue
+        english = {name for text in _forms(message.id) for name in placeholder.findall(text)}
+        for text in _forms(message.string):
+            # A singular form may leave out %(num)d ("te queda uno"); nothing else may change.
+            if text and not set(placeholder.findall(text)) <= english:
+                changed.append((message.id, text))
+            if text and isinstance(message.id, str) and set(placeholder.findall(text)) != english:
+                changed.append((message.id, text))
+    assert changed == []
