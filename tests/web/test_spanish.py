@@ -51,13 +51,37 @@ JOURNEYS = (
     "web/home/",
     "web/language/",
     "web/mentors/",
+    "web/outcomes/templates/outcomes/certificate.html",
     "web/preferences/",
     "web/profile_fields.py",
     "web/program_year/templates/program_year/",
     "web/program_year/forms.py",
     "web/program_year/views.py",
     "web/program_year/views_links.py",
-    "web/services/",
+    *(
+        f"web/services/{name}.py"
+        for name in (
+            "account_emails",
+            "certificates",
+            "closing_emails",
+            "contact_details",
+            "decline_notices",
+            "email_preferences",
+            "email_verification",
+            "goals",
+            "guardians",
+            "invitations",
+            "meetings",
+            "mentorships",
+            "minors",
+            "notifications",
+            "pairs",
+            "preference_choices",
+            "reminders",
+            "stated_preferences",
+            "surveys",
+        )
+    ),
     "web/templates/",
 )
 
