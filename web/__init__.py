@@ -136,6 +136,7 @@ def register_template_helpers(app: Flask) -> None:
     from web import catalog
     from web.about.site import official_site
     from web.auth.passwords import PASSWORD_HINT
+    from web.language import formats
     from web.services import contact_details
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -147,8 +148,11 @@ def register_template_helpers(app: Flask) -> None:
         apprentice_contact_shared=contact_details.apprentice_contact_shared,
     )
     app.jinja_env.filters.update(
-        label=catalog.label,
-        availability=catalog.format_availability,
+        label=catalog.shown_label,
+        shown=catalog.shown,
+        availability=formats.availability_in_words,
+        long_date=formats.long_date,
+        month_name=formats.month_year,
         percent=lambda value: f"{100 * (value or 0):.0f}%",
     )
 

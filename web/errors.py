@@ -1,6 +1,8 @@
 """Error pages in plain language."""
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -9,7 +11,7 @@ from web.extensions import db
 from web.services import security_events
 
 NUL = "\x00"
-NUL_MESSAGE = (
+NUL_MESSAGE = _l(
     "What was sent contains a NUL character (\\x00), which Pathways cannot store. "
     "Please go back, retype the text without it and try again."
 )
@@ -21,19 +23,19 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        message = "This form expired or was sent twice. Please go back, reload and try again."
-        return render_template("error.html", title="Form expired", message=message), 400
+        message = _("This form expired or was sent twice. Please go back, reload and try again.")
+        return render_template("error.html", title=_("Form expired"), message=message), 400
 
     @app.errorhandler(403)
     def forbidden(error):
         record_refusal()
-        message = "Your account cannot open this page."
-        return render_template("error.html", title="Not allowed", message=message), 403
+        message = _("Your account cannot open this page.")
+        return render_template("error.html", title=_("Not allowed"), message=message), 403
 
     @app.errorhandler(404)
     def not_found(error):
-        message = "We could not find that page. It may have moved, or you may not have access."
-        return render_template("error.html", title="Page not found", message=message), 404
+        message = _("We could not find that page. It may have moved, or you may not have access.")
+        return render_template("error.html", title=_("Page not found"), message=message), 404
 
 
 def record_refusal() -> None:
@@ -54,8 +56,8 @@ def refuse_nul_characters():
     if not _holds_nul():
         return None
     if request.blueprint == "api":
-        return error_response(400, NUL_MESSAGE)
-    return render_template("error.html", title="Text not accepted", message=NUL_MESSAGE), 400
+        return error_response(400, str(NUL_MESSAGE))
+    return render_template("error.html", title=_("Text not accepted"), message=NUL_MESSAGE), 400
 
 
 def _holds_nul() -> bool:

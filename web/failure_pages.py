@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, g, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
@@ -17,15 +19,15 @@ logger = logging.getLogger(__name__)
 # The largest request body accepted; CSV uploads have their own, smaller-or-equal limit.
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
 RETRY_AFTER_SECONDS = 30
-TOO_LARGE = (
-    "What was sent is larger than Pathways accepts ({limit}). Nothing was saved. "
+TOO_LARGE = _l(
+    "What was sent is larger than Pathways accepts (%(limit)s). Nothing was saved. "
     "Go back and send less, or split a file in smaller files."
 )
-BROKEN = (
+BROKEN = _l(
     "Something went wrong on our side and nothing was changed. Please try again in a few "
     "minutes. If it happens again, tell the Pathways team what you were doing."
 )
-DATABASE_DOWN = (
+DATABASE_DOWN = _l(
     "Pathways cannot reach its database just now, so nothing could be shown or saved. "
     "Please try again in a minute; the page works again as soon as the database is back."
 )
@@ -66,13 +68,13 @@ def _apply_the_view_body_limit() -> None:
 def too_large(error):
     """413: the body is refused before it is read."""
     limit = megabytes(request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"])
-    return _answer(413, "Too large to accept", TOO_LARGE.format(limit=limit))
+    return _answer(413, _("Too large to accept"), TOO_LARGE % {"limit": limit})
 
 
 def internal_error(error):
     """500: a bug; the person is told that nothing was changed."""
     _forget_the_transaction()
-    return _answer(500, "Something went wrong", BROKEN)
+    return _answer(500, _("Something went wrong"), str(BROKEN))
 
 
 def database_unreachable(error: DBAPIError):
@@ -84,7 +86,7 @@ def database_unreachable(error: DBAPIError):
     _forget_the_transaction()
     # The navigation asks who is signed in, which needs the database: draw it signed out.
     g._login_user = current_app.login_manager.anonymous_user()
-    body, status, headers = _answer(503, "Pathways is briefly unavailable", DATABASE_DOWN)
+    body, status, headers = _answer(503, _("Pathways is briefly unavailable"), str(DATABASE_DOWN))
     return body, status, headers | {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import flash, redirect, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -46,10 +48,10 @@ class TimeBlock:
 
 
 TIME_BLOCKS = (
-    TimeBlock("morning", "Morning, 9 am to noon", 9 * 60, 12 * 60),
-    TimeBlock("midday", "Lunchtime, noon to 1 pm", 12 * 60, 13 * 60),
-    TimeBlock("afternoon", "Afternoon, 1 to 5 pm", 13 * 60, 17 * 60),
-    TimeBlock("evening", "Evening, 5 to 8 pm", 17 * 60, 20 * 60),
+    TimeBlock("morning", _l("Morning, 9 am to noon"), 9 * 60, 12 * 60),
+    TimeBlock("midday", _l("Lunchtime, noon to 1 pm"), 12 * 60, 13 * 60),
+    TimeBlock("afternoon", _l("Afternoon, 1 to 5 pm"), 13 * 60, 17 * 60),
+    TimeBlock("evening", _l("Evening, 5 to 8 pm"), 17 * 60, 20 * 60),
 )
 _BLOCKS = {block.key: block for block in TIME_BLOCKS}
 
@@ -74,7 +76,8 @@ def options(pairs) -> list[SelectChoice]:
 
 
 def _options(vocabulary: Mapping[str, str]) -> list[SelectChoice]:
-    return options(vocabulary)
+    """Options of a catalogue vocabulary, their labels in the language of the page."""
+    return options((key, _l(text)) for key, text in vocabulary.items())
 
 
 def pathways_field(label: str) -> MultiCheckboxField:
@@ -82,7 +85,7 @@ def pathways_field(label: str) -> MultiCheckboxField:
     return MultiCheckboxField(
         label,
         choices=_options(catalog.PATHWAYS),
-        validators=[DataRequired("Choose at least one career pathway.")],
+        validators=[DataRequired(_l("Choose at least one career pathway."))],
     )
 
 
@@ -91,39 +94,42 @@ def languages_field(label: str) -> MultiCheckboxField:
     return MultiCheckboxField(
         label,
         choices=_options(catalog.LANGUAGES),
-        validators=[DataRequired("Choose at least one language.")],
+        validators=[DataRequired(_l("Choose at least one language."))],
     )
 
 
 def mode_field() -> RadioField:
     """In person, online, or either."""
     return RadioField(
-        "How would you like to meet?",
+        _l("How would you like to meet?"),
         choices=_options(catalog.MODES),
-        invalid_choice_message="Choose how you would like to meet.",
+        invalid_choice_message=_l("Choose how you would like to meet."),
     )
 
 
 def region_field() -> SelectField:
     """The part of the city someone can get to most easily."""
     return SelectField(
-        "Which part of the city is easiest for you to get to?",
-        choices=options([("", "- Select -"), *catalog.REGIONS.items()]),
-        validators=[DataRequired("Choose a part of the city.")],
+        _l("Which part of the city is easiest for you to get to?"),
+        choices=[*options([("", _l("- Select -"))]), *_options(catalog.REGIONS)],
+        validators=[DataRequired(_l("Choose a part of the city."))],
     )
 
 
 def availability_field() -> MultiCheckboxField:
-    """The weekly grid: one checkbox per day and block, at least one."""
+    """The weekly grid: one checkbox per day and block, at least one.
+
+    Each box is labelled with its block; the page groups them under each day's name.
+    """
     choices = [
-        SelectChoice(f"{day}-{block.key}", f"{day_label}: {block.label}")
-        for day, day_label in enumerate(catalog.DAYS.values())
+        SelectChoice(f"{day}-{block.key}", block.label)
+        for day in range(len(catalog.DAYS))
         for block in TIME_BLOCKS
     ]
     return MultiCheckboxField(
-        "When can you meet each week?",
+        _l("When can you meet each week?"),
         choices=choices,
-        validators=[DataRequired("Tick at least one time you can meet.")],
+        validators=[DataRequired(_l("Tick at least one time you can meet."))],
     )
 
 
@@ -167,11 +173,11 @@ class SkillLevelsField(Field):
         levels: Mapping[int, str],
         none_label: str,
         skills: Callable[[], list[Skill]] = skill_taxonomy,
-        required_message: str = "Choose at least one skill.",
+        required_message: str = _l("Choose at least one skill."),
         **kwargs,
     ):
         super().__init__(label, **kwargs)
-        self.choices = [("0", none_label), *((str(k), v) for k, v in levels.items())]
+        self.choices = [("0", none_label), *((str(k), _l(v)) for k, v in levels.items())]
         self.levels = dict(levels)
         self.load_skills = skills
         self.required_message = required_message
@@ -189,7 +195,12 @@ class SkillLevelsField(Field):
         for skill in self.skills:
             raw = formdata.get(self.input_name(skill), "0")
             if raw not in {"0", *(str(k) for k in self.levels)}:
-                self.process_errors.append(f"Choose a level from the list for {skill.label}.")
+                self.process_errors.append(
+                    _(
+                        "Choose a level from the list for %(skill)s.",
+                        skill=catalog.shown(skill.label),
+                    )
+                )
             elif raw != "0":
                 self.data[skill.key] = int(raw)
 
@@ -207,11 +218,15 @@ class SkillLevelsField(Field):
         return f"{self.id}-{skill.key}"
 
     def groups(self) -> list[tuple[str, list[Skill]]]:
-        """Skills by category, in taxonomy order."""
-        grouped: dict[str, list[Skill]] = {}
+        """Skills by career pathway (key), in catalogue order; "" holds those of every career."""
+        grouped: dict[str, list[Skill]] = {key: [] for key in ("", *catalog.PATHWAYS)}
         for skill in self.skills:
-            grouped.setdefault(skill.category or "Other", []).append(skill)
-        return list(grouped.items())
+            grouped[catalog.PATHWAY_OF_SKILL.get(skill.key, "")].append(skill)
+        return [(pathway, skills) for pathway, skills in grouped.items() if skills]
+
+    def any_chosen(self, skills: list[Skill]) -> bool:
+        """True if one of `skills` has a level (its group then stays in view)."""
+        return any(skill.key in self.data for skill in skills)
 
     def level_of(self, skill: Skill) -> str:
         """The chosen level of `skill` as the select's value."""
@@ -269,14 +284,14 @@ class AccountFields:
     """Name, email and a password typed twice; mixed into both registration forms."""
 
     name = StringField(
-        "Your full name",
-        validators=[DataRequired("Enter your name."), Length(max=120), SingleLine()],
+        _l("Your full name"),
+        validators=[DataRequired(_l("Enter your name.")), Length(max=120), SingleLine()],
     )
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         validators=[
-            DataRequired("Enter your email address."),
-            Email("Enter an email address like name@example.org."),
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter an email address like name@example.org.")),
             Length(max=254),
         ],
     )
@@ -287,23 +302,23 @@ class AccountFields:
 class CheckInForm(FlaskForm):
     """A monthly check-in: which month, a 1–5 rating and a note."""
 
-    month = SelectField("Which month is this about?")
+    month = SelectField(_l("Which month is this about?"))
     rating = RadioField(
-        "How is the mentorship going?",
+        _l("How is the mentorship going?"),
         choices=options(
             [
-                ("5", "5 – Very well"),
-                ("4", "4 – Well"),
-                ("3", "3 – OK"),
-                ("2", "2 – Not so well"),
-                ("1", "1 – Badly"),
+                ("5", _l("5 – Very well")),
+                ("4", _l("4 – Well")),
+                ("3", _l("3 – OK")),
+                ("2", _l("2 – Not so well")),
+                ("1", _l("1 – Badly")),
             ]
         ),
-        invalid_choice_message="Choose a rating from 1 to 5.",
+        invalid_choice_message=_l("Choose a rating from 1 to 5."),
     )
     note = TextAreaField(
-        "Anything you want to share?",
-        validators=[Optional(), Length(max=2000, message="Keep this under 2,000 characters.")],
+        _l("Anything you want to share?"),
+        validators=[Optional(), Length(max=2000, message=_l("Keep this under 2,000 characters."))],
     )
 
     def set_months(self, months: list[str], label: Callable[[str], str]) -> None:

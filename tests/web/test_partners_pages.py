@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -71,7 +71,8 @@ def test_dashboard_shows_funnel_match_rate_pathways_and_check_ins(partner_a, pro
         )
     assert "Software development" in page and "Cybersecurity" in page
     assert "Maps and GIS" not in page  # partner B's apprentice chose it
-    assert f"Check-ins for {last_month()}" in page
+    month_name = datetime.strptime(last_month(), "%Y-%m").strftime("%B %Y")
+    assert f"Check-ins for {month_name}" in page  # the month in words, not 2026-10
     assert "0 going well, 1 rated low (2 or less), 1 without a check-in" in page
     assert f"{scenario.active_low.user.name}</a>: rated low" in page
     assert f"{scenario.active_missing.user.name}</a>: no check-in" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -51,7 +52,7 @@ def erase() -> str | Response:
             form.form_errors.append(str(error))
             return render_template("account/erase.html", form=form), 409
         logout_user()
-        flash("Your personal data is erased and your account is closed.", "success")
+        flash(_("Your personal data is erased and your account is closed."), "success")
         return redirect(url_for("home.index"))
     return render_template("account/erase.html", form=form), 400 if form.is_submitted() else 200
 

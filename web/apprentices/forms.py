@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
@@ -28,8 +30,6 @@ from web.profile_fields import (
 )
 from web.services import minors
 
-GUARDIAN_NEEDED = "You will be under 18 when the cohort starts, so we need {what}."
-
 
 class DateOfBirthField(DateField):
     """A date of birth typed as year-month-day (the browser's date picker sends that)."""
@@ -40,7 +40,7 @@ class DateOfBirthField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(
-                "Enter your date of birth as year, month and day, like 2008-04-28."
+                _l("Enter your date of birth as year, month and day, like 2008-04-28.")
             ) from None
 
 
@@ -58,47 +58,47 @@ class SchoolFields:
     """
 
     partner_id = SelectField(
-        "Your school or organization",
-        validators=[DataRequired("Choose your school or organization.")],
+        _l("Your school or organization"),
+        validators=[DataRequired(_l("Choose your school or organization."))],
     )
     cohort_id = SelectField(
-        "Program cohort", validators=[DataRequired("Choose the cohort you are joining.")]
+        _l("Program cohort"), validators=[DataRequired(_l("Choose the cohort you are joining."))]
     )
 
 
 class ApprenticeProfileForm(FlaskForm):
     """What an apprentice can change until they are matched."""
 
-    pathways = pathways_field("Which careers interest you?")
+    pathways = pathways_field(_l("Which careers interest you?"))
     skill_levels = SkillLevelsField(
-        "What do you want to learn?",
+        _l("What do you want to learn?"),
         levels=catalog.SKILL_LEVELS_WANTED,
-        none_label="Not interested",
-        required_message="Choose at least one skill you want to learn.",
+        none_label=_l("Not interested"),
+        required_message=_l("Choose at least one skill you want to learn."),
     )
     availability = availability_field()
     mode = mode_field()
     region = region_field()
-    languages = languages_field("Which languages can you meet in?")
+    languages = languages_field(_l("Which languages can you meet in?"))
     date_of_birth = DateOfBirthField(
-        "Date of birth",
-        validators=[InputRequired("Enter your date of birth."), plausible_birth_date],
+        _l("Date of birth"),
+        validators=[InputRequired(_l("Enter your date of birth.")), plausible_birth_date],
     )
     guardian_name = StringField(
-        "Parent or guardian's full name",
-        validators=[Length(max=120, message="Keep the name under 120 characters.")],
+        _l("Parent or guardian's full name"),
+        validators=[Length(max=120, message=_l("Keep the name under 120 characters."))],
     )
     guardian_email = EmailField(
-        "Parent or guardian's email address",
+        _l("Parent or guardian's email address"),
         validators=[
             Optional(),
-            Email("Enter an email address like name@example.org."),
+            Email(_l("Enter an email address like name@example.org.")),
             Length(max=254),
         ],
     )
     goals = TextAreaField(
-        "What do you hope to get out of the program?",
-        validators=[Optional(), Length(max=2000, message="Keep this under 2,000 characters.")],
+        _l("What do you hope to get out of the program?"),
+        validators=[Optional(), Length(max=2000, message=_l("Keep this under 2,000 characters."))],
     )
 
     # The cohort's start (age is measured then) and the apprentice's own address; views set them.
@@ -133,15 +133,25 @@ class ApprenticeProfileForm(FlaskForm):
             return True
         name, email = self.guardian_name, self.guardian_email
         if not (name.data or "").strip():
-            name.errors.append(GUARDIAN_NEEDED.format(what="your parent or guardian's name"))
+            name.errors.append(
+                _(
+                    "You will be under 18 when the cohort starts, so we need your parent or "
+                    "guardian's name."
+                )
+            )
         if not (email.data or "").strip():
             email.errors.append(
-                GUARDIAN_NEEDED.format(what="your parent or guardian's email address")
+                _(
+                    "You will be under 18 when the cohort starts, so we need your parent or "
+                    "guardian's email address."
+                )
             )
         elif not email.errors and email.data.strip().lower() == self._own_email():
             email.errors.append(
-                "Enter your parent or guardian's own email address, not yours: they confirm "
-                "their consent from it."
+                _(
+                    "Enter your parent or guardian's own email address, not yours: they confirm "
+                    "their consent from it."
+                )
             )
         return not (name.errors or email.errors)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from web.auth.services import create_user
@@ -22,10 +24,10 @@ from web.services import audit, email_verification, guardians, minors
 
 EDITABLE = (ApprenticeStatus.REGISTERED, ApprenticeStatus.PROPOSED)
 STEPS = (
-    (ApprenticeStatus.REGISTERED, "Registered"),
-    (ApprenticeStatus.PROPOSED, "Mentor suggested"),
-    (ApprenticeStatus.APPROVED, "Match approved"),
-    (ApprenticeStatus.ACTIVE, "Working with your mentor"),
+    (ApprenticeStatus.REGISTERED, _l("Registered")),
+    (ApprenticeStatus.PROPOSED, _l("Mentor suggested")),
+    (ApprenticeStatus.APPROVED, _l("Match approved")),
+    (ApprenticeStatus.ACTIVE, _l("Working with your mentor")),
 )
 
 
@@ -64,14 +66,25 @@ def open_cohort_choices() -> list[tuple[int, str]]:
 
 
 def register_apprentice(
-    *, name: str, email: str, password: str, partner_id: int, cohort_id: int, details: dict
+    *,
+    name: str,
+    email: str,
+    password: str,
+    partner_id: int,
+    cohort_id: int,
+    details: dict,
+    language: str | None = None,
 ) -> ApprenticeProfile:
-    """Create the apprentice's account and profile; raise EmailTaken or RegistrationClosed."""
+    """Create the apprentice's account and profile; raise EmailTaken or RegistrationClosed.
+
+    `language` is the one the form was filled in: the account's pages and emails keep it.
+    """
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None or not cohort.registration_open or cohort.archived:
-        raise RegistrationClosed("This cohort is not taking registrations. Choose another.")
+        raise RegistrationClosed(_("This cohort is not taking registrations. Choose another."))
     user = create_user(email=email, name=name, password=password, role=Role.APPRENTICE)
     user.email_verified = False  # counts once the emailed link is opened
+    user.language = language
     profile = ApprenticeProfile(user=user, partner_id=partner_id, cohort=cohort)
     db.session.add(profile)
     _apply(profile, details)
@@ -95,8 +108,11 @@ def ensure_editable(profile: ApprenticeProfile) -> None:
     """Raise ProfileLocked unless the apprentice is still waiting for a match."""
     if profile.status not in EDITABLE:
         raise ProfileLocked(
-            "Your match is already approved, so your profile can no longer be changed here. "
-            "Please contact the program coordinator if something important has changed."
+            _(
+                "Your match is already approved, so your profile can no longer be changed "
+                "here. Please contact the program coordinator if something important has "
+                "changed."
+            )
         )
 
 

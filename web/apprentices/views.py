@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -20,6 +21,7 @@ from web.auth.views import registration_received
 from web.database import commits
 from web.errors_domain import DomainError
 from web.home.views import home_for
+from web.language import current_language
 from web.models import ApprenticeProfile, MentorshipStatus, Role
 from web.profile_fields import check_in_page, options, shared_form_data
 from web.services import account_emails, erasure, guardians, mentorships, stated_preferences
@@ -29,10 +31,10 @@ def _registration_form() -> tuple[ApprenticeRegistrationForm, bool]:
     """The registration form with its choices, and whether any cohort takes registrations."""
     form = ApprenticeRegistrationForm()
     partners = services.partner_choices()
-    form.partner_id.choices = options([("", "- Select -"), *partners])
+    form.partner_id.choices = options([("", _("- Select -")), *partners])
     # Without a cohort open and a partner to come from, nobody can register yet.
     cohorts = services.open_cohort_choices() if partners else []
-    form.cohort_id.choices = options([("", "- Select -"), *cohorts])
+    form.cohort_id.choices = options([("", _("- Select -")), *cohorts])
     form.cohort_start_dates = services.cohort_start_dates()
     return form, bool(cohorts)
 
@@ -61,6 +63,7 @@ def register() -> str | Response:
                 partner_id=int(form.partner_id.data),
                 cohort_id=int(form.cohort_id.data),
                 details=form.details(),
+                language=current_language(),
             )
         except EmailTaken:
             account_emails.registration_with_taken_email(form.email.data)
@@ -101,7 +104,7 @@ def resend_consent() -> Response:
     """Email the parent or guardian the consent link again."""
     profile = _my_profile()
     if not ResendConsentForm().validate_on_submit():
-        flash("This form expired. Please try again.", "error")
+        flash(_("This form expired. Please try again."), "error")
     else:
         try:
             guardians.request_consent(profile, current_user._get_current_object())
@@ -109,7 +112,11 @@ def resend_consent() -> Response:
             flash(str(error), "error")
         else:
             flash(
-                f"We have emailed {profile.guardian_name} at {profile.guardian_email} again.",
+                _(
+                    "We have emailed %(name)s at %(email)s again.",
+                    name=profile.guardian_name,
+                    email=profile.guardian_email,
+                ),
                 "success",
             )
     return redirect(url_for("apprentices.status"))
@@ -130,7 +137,7 @@ def edit_profile() -> str | Response:
     form.cohort_starts_on, form.own_email = profile.cohort.starts_on, profile.user.email
     if form.validate_on_submit():
         services.update_apprentice_profile(profile, form.details())
-        flash("Your profile is saved.", "success")
+        flash(_("Your profile is saved."), "success")
         return redirect(url_for("apprentices.status"))
     return render_template("apprentices/profile.html", form=form, profile=profile)
 
@@ -145,7 +152,7 @@ def withdraw() -> str | Response:
     if form.validate_on_submit():
         erasure.withdraw_apprentice(profile, current_user._get_current_object())
         logout_user()
-        flash("You have left the program and your personal details are deleted.", "success")
+        flash(_("You have left the program and your personal details are deleted."), "success")
         return redirect(url_for("home.index"))
     return render_template("apprentices/withdraw.html", form=form, profile=profile)
 
@@ -158,7 +165,7 @@ def check_in() -> str | Response:
     profile = _my_profile()
     mentorship = mentorships.live_mentorship_for(profile)
     if mentorship is None or mentorship.status != MentorshipStatus.ACTIVE:
-        flash("You can send check-ins once your mentor has confirmed the mentorship.", "info")
+        flash(_("You can send check-ins once your mentor has confirmed the mentorship."), "info")
         return redirect(url_for("apprentices.status"))
     return check_in_page(
         mentorship, template="apprentices/check_in.html", done_url=url_for("apprentices.status")

@@ -1,5 +1,6 @@
 """Sign-in form, and the forms to ask for and use a set-password link."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
@@ -16,18 +17,18 @@ def allowed_password(form: FlaskForm, field: PasswordField) -> None:
 def new_password_field() -> PasswordField:
     """A new password, with the rules every account follows."""
     return PasswordField(
-        "Choose a password",
-        validators=[DataRequired("Choose a password."), allowed_password],
+        _l("Choose a password"),
+        validators=[DataRequired(_l("Choose a password.")), allowed_password],
     )
 
 
 def password_again_field() -> PasswordField:
     """The new password typed a second time, which must match the field named "password"."""
     return PasswordField(
-        "Type the password again",
+        _l("Type the password again"),
         validators=[
-            DataRequired("Type the password again."),
-            EqualTo("password", "The two passwords are not the same."),
+            DataRequired(_l("Type the password again.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
         ],
     )
 
@@ -35,18 +36,18 @@ def password_again_field() -> PasswordField:
 class LoginForm(FlaskForm):
     """Email and password."""
 
-    email = EmailField("Email address", validators=[DataRequired(), Email()])
-    password = PasswordField("Password", validators=[DataRequired()])
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
 class CodeForm(FlaskForm):
     """A six-digit code from the authenticator app, or a recovery code."""
 
     code = StringField(
-        "Authentication code",
+        _l("Authentication code"),
         validators=[
-            DataRequired("Enter the code your authenticator app shows."),
-            Length(max=20, message="Enter the 6 digits your app shows, or a recovery code."),
+            DataRequired(_l("Enter the code your authenticator app shows.")),
+            Length(max=20, message=_l("Enter the 6 digits your app shows, or a recovery code.")),
         ],
     )
 
@@ -55,10 +56,10 @@ class ForgotPasswordForm(FlaskForm):
     """The email address to send a set-password link to."""
 
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         validators=[
-            DataRequired("Enter your email address."),
-            Email("Enter an email address like name@example.org."),
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter an email address like name@example.org.")),
             Length(max=254),
         ],
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import flash, make_response, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from web.auth import bp, mfa, throttling
@@ -26,7 +28,7 @@ def pending_user() -> User | None:
 
 
 def _start_again() -> Response:
-    flash("Please sign in again: the second step waits 10 minutes at most.", "info")
+    flash(_("Please sign in again: the second step waits 10 minutes at most."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -50,12 +52,19 @@ def second_factor() -> str | Response:
         if mfa.use_recovery_code(user, form.code.data):
             left = mfa.recovery_codes_left(user)
             security_events.record(security_events.RECOVERY_CODE_USED, user=user, left=left)
-            flash(f"You used a recovery code; {left} of them are left.", "warning")
+            flash(
+                ngettext(
+                    "You used a recovery code; %(num)d of them is left.",
+                    "You used a recovery code; %(num)d of them are left.",
+                    left,
+                ),
+                "warning",
+            )
             return finish_sign_in(user, session.get(PENDING_NEXT), mfa="recovery_code")
         throttling.mark_failed()
         security_events.record(security_events.MFA_FAILED, user=user)
         form.code.errors.append(
-            "This code is not right, or was already used. Enter the code your app shows now."
+            _("This code is not right, or was already used. Enter the code your app shows now.")
         )
     return render_template("auth/second_factor.html", form=form, user=user)
 
@@ -96,7 +105,7 @@ def set_up_second_factor() -> str | Response:
             return response
         throttling.mark_failed()
         security_events.record(security_events.MFA_FAILED, user=user, at_set_up=True)
-        form.code.errors.append("This code is not right. Enter the 6 digits your app shows now.")
+        form.code.errors.append(_("This code is not right. Enter the 6 digits your app shows now."))
     return render_template(
         "auth/set_up_second_factor.html",
         form=form,

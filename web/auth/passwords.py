@@ -14,13 +14,16 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
-PASSWORD_HINT = (
-    f"At least {MIN_PASSWORD_LENGTH} characters, and not a common password. "
-    "A few unrelated words are easy to remember."
+PASSWORD_HINT = _l(
+    "At least %(num)d characters, and not a common password. "
+    "A few unrelated words are easy to remember.",
+    num=MIN_PASSWORD_LENGTH,
 )
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent / "data" / "common-passwords.txt.gz"
 # OWASP Password Storage Cheat Sheet: Argon2id, 19 MiB of memory, 2 iterations, 1 lane.
@@ -64,11 +67,11 @@ def verify_dummy(password: str) -> None:
 def password_problem(password: str) -> str | None:
     """Why `password` may not be used, in words for the person choosing it; None if it may."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return _("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+        return _("Use at most %(num)d characters.", num=MAX_PASSWORD_LENGTH)
     if is_common(password):
-        return (
+        return _(
             "This password is too common: it appears in lists of leaked passwords that "
             "attackers try first. Choose another, for example three or four unrelated words."
         )

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in
 
 from web.extensions import db
@@ -105,12 +106,16 @@ def session_problem(user: User, now: int) -> str | None:
     lifetime, idle = absolute_lifetime(), idle_timeout(user.role)
     if now - signed_in_at > lifetime.total_seconds():
         hours = int(lifetime.total_seconds() // 3600)
-        return f"Your session ended: sessions last {hours} hours at most. Please sign in again."
+        return _(
+            "Your session ended: sessions last %(hours)d hours at most. Please sign in again.",
+            hours=hours,
+        )
     if now - seen_at > idle.total_seconds():
         minutes = int(idle.total_seconds() // 60)
-        return (
-            f"Your session ended after {minutes} minutes without activity, to protect "
-            "your account. Please sign in again."
+        return _(
+            "Your session ended after %(minutes)d minutes without activity, to protect "
+            "your account. Please sign in again.",
+            minutes=minutes,
         )
     return None
 

@@ -11,6 +11,9 @@ import time
 from collections.abc import Callable
 
 from flask import current_app, flash, g, make_response, request, session
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_limiter import RequestLimit
 from werkzeug.wrappers import Response
 
@@ -68,6 +71,14 @@ def sign_in_limits(render: Callable[[], str], *, per_account: Callable[[], str] 
     return decorator
 
 
+# What was tried too often, as the refusal names it.
+_ATTEMPTS = {
+    "sign-in": _l("sign-in"),
+    "registration": _l("registration"),
+    "password link": _l("password link"),
+}
+
+
 def request_limit(setting: str, render: Callable[[], str], what: str):
     """Limit every submission of a form from one address to the `setting` rate."""
     return limiter.limit(_setting(setting), methods=["POST"], on_breach=refusal(render, what))
@@ -86,8 +97,12 @@ def refusal(render: Callable[[], str], what: str) -> Callable[[RequestLimit], Re
         )
         db.session.commit()
         flash(
-            f"Too many {what} attempts. For your protection this is paused: please try again "
-            f"in {wait} minute{'s' if wait != 1 else ''}.",
+            _(
+                "Too many %(what)s attempts. For your protection this is paused: please try "
+                "again in %(wait)s.",
+                what=_ATTEMPTS.get(what, what),
+                wait=ngettext("%(num)d minute", "%(num)d minutes", wait),
+            ),
             "error",
         )
         response = make_response(render(), 429)

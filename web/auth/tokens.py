@@ -6,6 +6,8 @@ import hashlib
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from web.errors_domain import DomainError
@@ -37,8 +39,8 @@ def lifetime_in_words(purpose: str) -> str:
     """How long a link for `purpose` works, for emails and pages."""
     lifetime = LIFETIMES[purpose]
     if lifetime >= timedelta(days=1):
-        return f"{lifetime.days} days"
-    return f"{int(lifetime.total_seconds() // 3600)} hours"
+        return ngettext("%(num)d day", "%(num)d days", lifetime.days)
+    return ngettext("%(num)d hour", "%(num)d hours", int(lifetime.total_seconds() // 3600))
 
 
 def user_for_token(token: str, *, now: datetime | None = None) -> User:
@@ -47,15 +49,17 @@ def user_for_token(token: str, *, now: datetime | None = None) -> User:
         payload, signed_at = _serializer().loads(token, return_timestamp=True)
         user_id, purpose, fingerprint = payload["user"], payload["purpose"], payload["password"]
     except (BadData, KeyError, TypeError):
-        raise InvalidLink("This link is not complete or was changed.") from None
+        raise InvalidLink(_("This link is not complete or was changed.")) from None
     if purpose not in LIFETIMES:
-        raise InvalidLink("This link is not complete or was changed.")
+        raise InvalidLink(_("This link is not complete or was changed."))
     if (now or utcnow()) - signed_at > LIFETIMES[purpose]:
-        raise SpentLink(f"This link has expired: it worked for {lifetime_in_words(purpose)}.")
+        raise SpentLink(
+            _("This link has expired: it worked for %(time)s.", time=lifetime_in_words(purpose))
+        )
     user = db.session.get(User, user_id)
     if user is None or not user.active or _fingerprint(user) != fingerprint:
         # The password changed since the link was made, so the link has done its work.
-        raise SpentLink("This link was already used: the password it was for has been set.")
+        raise SpentLink(_("This link was already used: the password it was for has been set."))
     return user
 
 

@@ -1,6 +1,7 @@
 """Verifying a self-registered account's email address from the emailed link."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -28,9 +29,9 @@ def verify_email(token: str) -> Response:
             render_template("auth/link_problem.html", problem=str(error), verification=True), 410
         )
     if email_verification.verify(user):
-        flash(f"Thank you: {user.email} is verified.", "success")
+        flash(_("Thank you: %(email)s is verified.", email=user.email), "success")
     else:
-        flash(f"{user.email} was already verified.", "info")
+        flash(_("%(email)s was already verified.", email=user.email), "info")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(home_for(user))
     return redirect(url_for("auth.login"))
@@ -42,15 +43,17 @@ def verify_email(token: str) -> Response:
 def send_verification() -> Response:
     """Send the verification link again to the signed-in account's address."""
     if not FlaskForm().validate_on_submit():
-        flash("This form expired. Try again.", "error")
+        flash(_("This form expired. Try again."), "error")
     elif current_user.email_verified:
-        flash("Your email address is already verified.", "info")
+        flash(_("Your email address is already verified."), "info")
     elif email_verification.request_verification(current_user._get_current_object()):
-        flash(f"A new link is on its way to {current_user.email}.", "success")
+        flash(_("A new link is on its way to %(email)s.", email=current_user.email), "success")
     else:
         flash(
-            "We sent several links in the last hour. Check your inbox and spam folder, "
-            "or try again later.",
+            _(
+                "We sent several links in the last hour. Check your inbox and spam folder, "
+                "or try again later."
+            ),
             "warning",
         )
     return redirect(home_for(current_user))

@@ -1,5 +1,7 @@
 """Sign-in and sign-out pages, and setting a password from an emailed link."""
 
+from contextlib import nullcontext
+
 from flask import (
     current_app,
     flash,
@@ -10,6 +12,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -20,6 +25,7 @@ from web.auth.sessions import clock, end_all_sessions
 from web.auth.tokens import RESET, InvalidLink, SpentLink, lifetime_in_words, user_for_token
 from web.database import commits
 from web.home.views import home_for
+from web.language import speaking
 from web.models import User
 from web.services import email_verification, invitations, security_events
 
@@ -44,7 +50,7 @@ def login() -> str | Response:
         if user is None:
             throttling.mark_failed()
             security_events.record(security_events.SIGN_IN_FAILED, email=form.email.data)
-            form.password.errors.append("That email and password do not match an account.")
+            form.password.errors.append(_("That email and password do not match an account."))
         elif mfa.required_for(user):
             return _ask_for_second_factor(user)
         else:
@@ -63,14 +69,16 @@ def _ask_for_second_factor(user: User) -> Response:
 
 
 def finish_sign_in(
-    user: User, next_page: str | None, *, welcome: str = "Welcome, {name}.", **details
+    user: User, next_page: str | None, *, welcome: LazyString | None = None, **details
 ) -> Response:
     """Sign `user` in (a fresh session and CSRF token), record it, and go on."""
     for key in (throttling.PENDING_USER, PENDING_SINCE, PENDING_NEXT):
         session.pop(key, None)
     login_user(user)
     security_events.record(security_events.SIGN_IN, user=user, **details)
-    flash(welcome.format(name=user.name), "success")
+    # The person's own choice from this page on; without one, the page's language goes on.
+    with speaking(user.language) if user.language else nullcontext():
+        flash(str(welcome or _l("Welcome, %(name)s.")) % {"name": user.name}, "success")
     return redirect(next_page or home_for(user))
 
 
@@ -83,7 +91,7 @@ def logout() -> Response:
         security_events.record(security_events.SIGN_OUT, user=user)
         end_all_sessions(user)
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("home.index"))
 
 
@@ -100,9 +108,13 @@ def forgot_password() -> str | Response:
     if form.validate_on_submit():
         invitations.request_password_link(form.email.data)
         flash(
-            f"If a Pathways account uses {form.email.data.strip()}, we have emailed it a link "
-            f"to set a new password. The link works for {lifetime_in_words(RESET)}. If no "
-            "email arrives within a few minutes, check your spam folder.",
+            _(
+                "If a Pathways account uses %(email)s, we have emailed it a link to set a new "
+                "password. The link works for %(time)s. If no email arrives within a few "
+                "minutes, check your spam folder.",
+                email=form.email.data.strip(),
+                time=lifetime_in_words(RESET),
+            ),
             "info",
         )
         return redirect(url_for("auth.login"))
@@ -124,9 +136,9 @@ def set_password(token: str) -> Response:
         set_new_password(user, form.password.data)
         email_verification.verify(user)  # the link reached the inbox: the address is theirs
         if mfa.required_for(user):
-            flash("Your password is set.", "success")
+            flash(_("Your password is set."), "success")
             return _ask_for_second_factor(user)
-        welcome = "Your password is set. Welcome, {name}."
+        welcome = _l("Your password is set. Welcome, %(name)s.")
         return finish_sign_in(user, None, welcome=welcome, via="set_password")
     page = render_template("auth/set_password.html", form=form, user=user)
     return _private(page, 200)
@@ -135,8 +147,11 @@ def set_password(token: str) -> Response:
 def registration_received(email: str) -> Response:
     """The one answer to a registration, whether or not the address already had an account."""
     flash(
-        f"Thank you for registering. Confirm your email address with the link we have sent to "
-        f"{email.strip()}, then sign in with that address and the password you chose.",
+        _(
+            "Thank you for registering. Confirm your email address with the link we have sent "
+            "to %(email)s, then sign in with that address and the password you chose.",
+            email=email.strip(),
+        ),
         "success",
     )
     return redirect(url_for("auth.login"))

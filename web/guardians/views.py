@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from web.auth.tokens import InvalidLink, SpentLink
 from web.database import commits
 from web.guardians import bp
+from web.language import speaking_to
 from web.services import guardians
 
 
@@ -27,10 +28,12 @@ def consent(token: str) -> Response:
     except SpentLink as error:
         return _private(render_template("guardians/link_problem.html", problem=str(error)), 410)
     form = ConsentForm()
-    if form.validate_on_submit():
-        guardians.confirm_consent(token)
-        return _private(render_template("guardians/consent_given.html", profile=profile), 200)
-    page = render_template("guardians/consent.html", profile=profile, form=form)
+    with speaking_to(profile.user.language):  # the language of the email they opened
+        if form.validate_on_submit():
+            guardians.confirm_consent(token)
+            page = render_template("guardians/consent_given.html", profile=profile)
+            return _private(page, 200)
+        page = render_template("guardians/consent.html", profile=profile, form=form)
     return _private(page, 400 if form.is_submitted() else 200)
 
 

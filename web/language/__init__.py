@@ -7,12 +7,12 @@ a translation file, not changing code.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from flask import Blueprint, request
+from flask import Blueprint, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, refresh
 from flask_login import current_user
 
@@ -47,7 +47,13 @@ def supported(code: str | None) -> str | None:
 
 
 def select_language() -> str:
-    """The page's language: the user's choice, else the browser's cookie, else its request."""
+    """The page's language: the user's choice, else the browser's cookie, else its request.
+
+    Outside a request (a worker's task, a CLI command) it is the source language; emails to a
+    person are written inside `speaking(their language)`.
+    """
+    if not has_request_context():
+        return SOURCE_LANGUAGE
     if current_user and current_user.is_authenticated:
         if chosen := supported(getattr(current_user, "language", None)):
             return chosen
@@ -66,6 +72,17 @@ def speaking(code: str | None):
     """Write what follows (an email, a CSV) in `code`, or the source language if unknown."""
     with force_locale(supported(code) or SOURCE_LANGUAGE):
         yield
+
+
+def speaking_to(code: str | None):
+    """Speak `code` on a page opened from an email to its reader, unless this browser chose.
+
+    A guardian's consent page, a survey or an unsubscribe link reaches someone who may never
+    have visited: they read the language their email was written in.
+    """
+    if request.cookies.get(LANGUAGE_COOKIE) or not supported(code):
+        return nullcontext()
+    return speaking(code)
 
 
 def init_app(app) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from web.extensions import db
@@ -16,7 +17,7 @@ def choose():
     """Remember the chosen language (on the account when signed in) and go back."""
     language = supported(request.form.get("language"))
     if language is None:
-        abort(400, description="Choose one of the languages offered.")
+        abort(400, description=_("Choose one of the languages offered."))
     if current_user.is_authenticated:
         current_user.language = language
         db.session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
@@ -29,6 +30,7 @@ from web.single_line import SingleLine
 
 OTHER_TITLE = "other"
 MAX_CAPACITY = 5
+_CAPACITY_MESSAGE = _l("Enter a whole number from 1 to %(most)d.", most=MAX_CAPACITY)
 
 
 class WholeNumberField(IntegerField):
@@ -39,68 +41,70 @@ class WholeNumberField(IntegerField):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError(f"Enter a whole number from 1 to {MAX_CAPACITY}.") from error
+            raise ValueError(str(_CAPACITY_MESSAGE)) from error
 
 
 class MentorProfileForm(FlaskForm):
     """What a mentor offers; changes apply from the next matching round."""
 
     department = SelectField(
-        "Your department",
-        choices=options([("", "- Select -"), *((d, d) for d in catalog.DEPARTMENTS)]),
-        validators=[DataRequired("Choose your department.")],
+        _l("Your department"),
+        choices=options([("", _l("- Select -")), *((d, d) for d in catalog.DEPARTMENTS)]),
+        validators=[DataRequired(_l("Choose your department."))],
     )
     job_title = SelectField(
-        "Your job title",
+        _l("Your job title"),
         choices=options(
             [
-                ("", "- Select -"),
+                ("", _l("- Select -")),
                 *((t, t) for t in catalog.JOB_TITLES),
-                (OTHER_TITLE, "Something else (type it below)"),
+                (OTHER_TITLE, _l("Something else (type it below)")),
             ]
         ),
-        validators=[DataRequired("Choose your job title.")],
+        validators=[DataRequired(_l("Choose your job title."))],
     )
     job_title_other = StringField(
-        "Your job title, if it is not in the list", validators=[Length(max=120), SingleLine()]
+        _l("Your job title, if it is not in the list"), validators=[Length(max=120), SingleLine()]
     )
-    pathways = pathways_field("Which careers can you help with?")
+    pathways = pathways_field(_l("Which careers can you help with?"))
     skill_levels = SkillLevelsField(
-        "What can you teach?",
+        _l("What can you teach?"),
         levels=catalog.SKILL_LEVELS_OFFERED,
-        none_label="Not for me",
-        required_message="Choose at least one skill you can teach.",
+        none_label=_l("Not for me"),
+        required_message=_l("Choose at least one skill you can teach."),
     )
     capacity = WholeNumberField(
-        "How many apprentices can you mentor?",
+        _l("How many apprentices can you mentor?"),
         validators=[
-            DataRequired(f"Enter a whole number from 1 to {MAX_CAPACITY}."),
-            NumberRange(1, MAX_CAPACITY, f"Enter a whole number from 1 to {MAX_CAPACITY}."),
+            DataRequired(_CAPACITY_MESSAGE),
+            NumberRange(1, MAX_CAPACITY, _CAPACITY_MESSAGE),
         ],
     )
     availability = availability_field()
     mode = mode_field()
     region = region_field()
-    languages = languages_field("Which languages can you mentor in?")
+    languages = languages_field(_l("Which languages can you mentor in?"))
     background_check_declared = BooleanField(
-        "I have completed the city's background check for working with minors"
+        _l("I have completed the city's background check for working with minors")
     )
     phone = StringField(
-        "Work phone",
+        _l("Work phone"),
         validators=[
             Optional(),
             Regexp(
                 r"^\+?[0-9 ().-]{7,25}$",
-                message="Enter a phone number like 312-555-0100.",
+                message=_l("Enter a phone number like 312-555-0100."),
             ),
         ],
     )
-    accepting = BooleanField("I can take on apprentices in the next matching round", default=True)
+    accepting = BooleanField(
+        _l("I can take on apprentices in the next matching round"), default=True
+    )
 
     def validate_job_title_other(self, field) -> None:
         """A title typed in is required when 'Something else' is chosen."""
         if self.job_title.data == OTHER_TITLE and not (field.data or "").strip():
-            raise ValidationError("Type your job title, or choose one from the list.")
+            raise ValidationError(_l("Type your job title, or choose one from the list."))
 
     def details(self) -> dict:
         """The answers as profile column values."""
@@ -129,6 +133,6 @@ class DeclineForm(FlaskForm):
     """Decline an apprentice, optionally saying why."""
 
     reason = TextAreaField(
-        "Why can you not take this apprentice?",
-        validators=[Optional(), Length(max=1000, message="Keep this under 1,000 characters.")],
+        _l("Why can you not take this apprentice?"),
+        validators=[Optional(), Length(max=1000, message=_l("Keep this under 1,000 characters."))],
     )

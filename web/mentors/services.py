@@ -30,12 +30,16 @@ _ORDER = case(
 )
 
 
-def register_mentor(*, name: str, email: str, password: str, details: dict) -> MentorProfile:
+def register_mentor(
+    *, name: str, email: str, password: str, details: dict, language: str | None = None
+) -> MentorProfile:
     """Create the mentor's account and profile; raise EmailTaken if the email is in use.
 
-    The offer waits for vetting, and the address for its verification link.
+    The offer waits for vetting, and the address for its verification link; `language`, the
+    one the form was filled in, is kept for the account's pages and emails.
     """
     user = create_user(email=email, name=name, password=password, role=Role.MENTOR)
+    user.language = language
     profile = MentorProfile(user=user)
     db.session.add(profile)
     _apply(profile, details)

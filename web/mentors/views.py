@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -14,6 +15,7 @@ from web.auth.views import registration_received
 from web.database import commits, enqueue_after_commit
 from web.errors_domain import DomainError
 from web.home.views import home_for
+from web.language import current_language
 from web.mentors import bp, services
 from web.mentors.forms import (
     OTHER_TITLE,
@@ -46,6 +48,7 @@ def register() -> str | Response:
                 email=form.email.data,
                 password=form.password.data,
                 details=form.details(),
+                language=current_language(),
             )
         except EmailTaken:
             account_emails.registration_with_taken_email(form.email.data)
@@ -79,7 +82,7 @@ def edit_profile() -> str | Response:
     form = MentorProfileForm(data=_form_data(profile))
     if form.validate_on_submit():
         services.update_mentor_profile(profile, form.details())
-        flash("Your profile is saved. The next matching round will use it.", "success")
+        flash(_("Your profile is saved. The next matching round will use it."), "success")
         return redirect(url_for("mentors.dashboard"))
     return render_template("mentors/profile.html", form=form)
 
@@ -117,10 +120,16 @@ def _answer(mentorship: Mentorship, *, accept: bool, reason: str) -> None:
         flash(str(error), "warning")
         return
     if accept:
-        flash(f"You confirmed {name}. Please get in touch to plan your first meeting.", "success")
+        flash(
+            _("You confirmed %(name)s. Please get in touch to plan your first meeting.", name=name),
+            "success",
+        )
     else:
         enqueue_after_commit("workers.year_tasks.send_decline_notices", mentorship.id)
-        flash(f"You declined {name}. They will be matched again in the next round.", "success")
+        flash(
+            _("You declined %(name)s. They will be matched again in the next round.", name=name),
+            "success",
+        )
 
 
 @bp.route("/mentorships/<int:mentorship_id>/check-in", methods=["GET", "POST"])
@@ -130,7 +139,7 @@ def check_in(mentorship_id: int) -> str | Response:
     """Send this month's (or last month's) check-in on one mentorship."""
     mentorship = _my_mentorship(mentorship_id)
     if mentorship.status != MentorshipStatus.ACTIVE:
-        flash("Check-ins open once you have confirmed the apprentice.", "info")
+        flash(_("Check-ins open once you have confirmed the apprentice."), "info")
         return redirect(url_for("mentors.dashboard"))
     return check_in_page(
         mentorship, template="mentors/check_in.html", done_url=url_for("mentors.dashboard")

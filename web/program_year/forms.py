@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField, TimeField
 from wtforms.validators import (
@@ -25,7 +26,7 @@ class PlainDateField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError("Enter a date like 2027-03-14.") from error
+            raise ValueError(_l("Enter a date like 2027-03-14.")) from error
 
 
 class PlainTimeField(TimeField):
@@ -36,7 +37,7 @@ class PlainTimeField(TimeField):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError("Enter a time like 17:30.") from error
+            raise ValueError(_l("Enter a time like 17:30.")) from error
 
 
 class WholeNumber(IntegerField):
@@ -47,25 +48,29 @@ class WholeNumber(IntegerField):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError("Enter a whole number.") from error
+            raise ValueError(_l("Enter a whole number.")) from error
 
 
 def _minutes_field() -> WholeNumber:
     return WholeNumber(
-        "Length in minutes",
+        _l("Length in minutes"),
         validators=[
-            InputRequired("Enter how long the meeting is, in minutes."),
-            NumberRange(MIN_MINUTES, MAX_MINUTES, f"Enter {MIN_MINUTES} to {MAX_MINUTES}."),
+            InputRequired(_l("Enter how long the meeting is, in minutes.")),
+            NumberRange(
+                MIN_MINUTES,
+                MAX_MINUTES,
+                _l("Enter %(least)d to %(most)d.", least=MIN_MINUTES, most=MAX_MINUTES),
+            ),
         ],
     )
 
 
 def _topic_field() -> StringField:
     return StringField(
-        "Topic",
+        _l("Topic"),
         validators=[
-            DataRequired("Say what the meeting is about."),
-            Length(max=200, message="Keep the topic under 200 characters."),
+            DataRequired(_l("Say what the meeting is about.")),
+            Length(max=200, message=_l("Keep the topic under 200 characters.")),
         ],
     )
 
@@ -73,7 +78,9 @@ def _topic_field() -> StringField:
 class LogMeetingForm(FlaskForm):
     """A meeting the pair has held."""
 
-    held_on = PlainDateField("Date of the meeting", validators=[InputRequired("Enter a date.")])
+    held_on = PlainDateField(
+        _l("Date of the meeting"), validators=[InputRequired(_l("Enter a date."))]
+    )
     minutes = _minutes_field()
     topic = _topic_field()
 
@@ -81,13 +88,15 @@ class LogMeetingForm(FlaskForm):
 class ProposeMeetingForm(FlaskForm):
     """A meeting to invite the other side to."""
 
-    starts_on = PlainDateField("Date", validators=[InputRequired("Enter a date.")])
-    starts_at = PlainTimeField("Start time", validators=[InputRequired("Enter a start time.")])
+    starts_on = PlainDateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
+    starts_at = PlainTimeField(
+        _l("Start time"), validators=[InputRequired(_l("Enter a start time."))]
+    )
     minutes = _minutes_field()
     topic = _topic_field()
     place = StringField(
-        "Place or video link",
-        validators=[Optional(), Length(max=200, message="Keep this under 200 characters.")],
+        _l("Place or video link"),
+        validators=[Optional(), Length(max=200, message=_l("Keep this under 200 characters."))],
     )
 
 
@@ -98,23 +107,23 @@ class SkillsField(MultiCheckboxField):
         """Accept only skills offered on the page."""
         offered = {value for value, _ in self.choices}
         if any(value not in offered for value in self.data or []):
-            raise ValidationError("Choose skills from the list.")
+            raise ValidationError(_l("Choose skills from the list."))
 
 
 class GoalForm(FlaskForm):
     """A goal for the pair, tied to one or more skills of the taxonomy."""
 
     title = StringField(
-        "Goal",
+        _l("Goal"),
         validators=[
-            DataRequired("Describe the goal."),
-            Length(max=200, message="Keep the goal under 200 characters."),
+            DataRequired(_l("Describe the goal.")),
+            Length(max=200, message=_l("Keep the goal under 200 characters.")),
         ],
     )
     skills = SkillsField(
-        "Skills this goal builds",
+        _l("Skills this goal builds"),
         coerce=int,
-        validators=[DataRequired("Choose at least one skill.")],
+        validators=[DataRequired(_l("Choose at least one skill."))],
     )
 
 
@@ -145,16 +154,16 @@ class SurveyForm(FlaskForm):
     """The three questions of a pulse or end-of-year survey."""
 
     satisfaction = RadioField(
-        "How satisfied are you with your mentorship?",
+        _l("How satisfied are you with your mentorship?"),
         choices=options((str(n), str(n)) for n in range(1, 6)),
-        validators=[InputRequired("Choose a number from 1 to 5.")],
+        validators=[InputRequired(_l("Choose a number from 1 to 5."))],
     )
     would_recommend = RadioField(
-        "How likely are you to recommend Pathways to a friend or colleague?",
+        _l("How likely are you to recommend Pathways to a friend or colleague?"),
         choices=options((str(n), str(n)) for n in range(11)),
-        validators=[InputRequired("Choose a number from 0 to 10.")],
+        validators=[InputRequired(_l("Choose a number from 0 to 10."))],
     )
     comment = TextAreaField(
-        "Anything else you want to tell us?",
-        validators=[Optional(), Length(max=2000, message="Keep this under 2,000 characters.")],
+        _l("Anything else you want to tell us?"),
+        validators=[Optional(), Length(max=2000, message=_l("Keep this under 2,000 characters."))],
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -62,7 +64,10 @@ def log_meeting(mentorship_id: int) -> str | Response:
         except MeetingRefused as error:
             _field_error(form, error)
         else:
-            flash(f"Your meeting of {form.held_on.data:%d %B %Y} is logged.", "success")
+            flash(
+                _("Your meeting of %(day)s is logged.", day=format_date(form.held_on.data, "long")),
+                "success",
+            )
             return redirect(url_for("program_year.pair", mentorship_id=mentorship.id))
     return render_template("program_year/log_meeting.html", form=form, mentorship=mentorship)
 
@@ -90,7 +95,7 @@ def propose_meeting(mentorship_id: int) -> str | Response:
         else:
             enqueue_after_commit("workers.year_tasks.send_meeting_invitation", meeting.id)
             other = pairs.other_side(mentorship, current_user)
-            flash(f"Your invitation is on its way to {other.name}.", "success")
+            flash(_("Your invitation is on its way to %(name)s.", name=other.name), "success")
             return redirect(url_for("program_year.pair", mentorship_id=mentorship.id))
     return render_template("program_year/propose_meeting.html", form=form, mentorship=mentorship)
 
@@ -109,7 +114,7 @@ def new_goal(mentorship_id: int) -> str | Response:
         except DomainError as error:
             form.title.errors.append(str(error))
         else:
-            flash("Your goal is added. It counts once the other side agrees to it.", "success")
+            flash(_("Your goal is added. It counts once the other side agrees to it."), "success")
             return redirect(url_for("program_year.pair", mentorship_id=mentorship.id))
     return render_template(
         "program_year/new_goal.html", form=form, mentorship=mentorship, max_goals=goals.MAX_GOALS
@@ -122,7 +127,7 @@ def new_goal(mentorship_id: int) -> str | Response:
 def agree_goal(mentorship_id: int, goal_id: int) -> Response:
     """Agree to a goal the other side proposed."""
     goal = _my_goal(mentorship_id, goal_id)
-    _goal_action(goals.agree_goal, goal, f"You agreed to the goal “{goal.title}”.")
+    _goal_action(goals.agree_goal, goal, _("You agreed to the goal “%(goal)s”.", goal=goal.title))
     return redirect(url_for("program_year.pair", mentorship_id=mentorship_id))
 
 
@@ -132,7 +137,7 @@ def agree_goal(mentorship_id: int, goal_id: int) -> Response:
 def sign_off_goal(mentorship_id: int, goal_id: int) -> Response:
     """The mentor signs off a goal as met."""
     goal = _my_goal(mentorship_id, goal_id)
-    _goal_action(goals.sign_off_goal, goal, f"You signed off “{goal.title}” as met.")
+    _goal_action(goals.sign_off_goal, goal, _("You signed off “%(goal)s” as met.", goal=goal.title))
     return redirect(url_for("program_year.pair", mentorship_id=mentorship_id))
 
 
@@ -162,7 +167,7 @@ def _my_pair(mentorship_id: int) -> Mentorship:
 def _my_live_pair(mentorship_id: int) -> Mentorship:
     mentorship = _my_pair(mentorship_id)
     if mentorship.status not in pairs.LIVE:
-        flash("This mentorship is no longer running, so nothing can be added to it.", "info")
+        flash(_("This mentorship is no longer running, so nothing can be added to it."), "info")
         abort(redirect(url_for("program_year.pair", mentorship_id=mentorship.id)))
     return mentorship
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from web.database import commits
 from web.extensions import csrf
+from web.language import speaking_to
 from web.program_year import bp
 from web.program_year.forms import SurveyForm
 from web.services import email_preferences, surveys
@@ -26,12 +28,13 @@ def unsubscribe(token: str) -> str | Response | tuple[str, int]:
     if request.method == "POST":
         wanted = request.form.get("non_essential") == "on"
         email_preferences.set_non_essential(user, wanted)
-    return render_template(
-        "program_year/unsubscribe.html",
-        token=token,
-        receiving=email_preferences.wants_non_essential(user),
-        posted=request.method == "POST",
-    )
+    with speaking_to(user.language):
+        return render_template(
+            "program_year/unsubscribe.html",
+            token=token,
+            receiving=email_preferences.wants_non_essential(user),
+            posted=request.method == "POST",
+        )
 
 
 @bp.route("/survey/<token>", methods=["GET", "POST"])
@@ -53,11 +56,12 @@ def survey(token: str) -> str | Response | tuple[str, int]:
             )
         except SurveyLinkProblem as error:
             return render_template("program_year/link_problem.html", message=str(error)), 404
-        flash("Thank you. Your answers are saved.", "success")
+        flash(_("Thank you. Your answers are saved."), "success")
         return redirect(url_for("program_year.survey_thanks"))
-    return render_template(
-        "program_year/survey.html", form=form, title=surveys.TITLES[pending.kind]
-    )
+    with speaking_to(pending.respondent.language):
+        return render_template(
+            "program_year/survey.html", form=form, title=surveys.TITLES[pending.kind]
+        )
 
 
 @bp.route("/survey/thanks")

@@ -9,8 +9,11 @@ from __future__ import annotations
 import logging
 from email.message import EmailMessage
 
+from flask_babel import gettext as _
+
 from web.auth.services import find_user_by_email
 from web.database import enqueue_after_commit
+from web.language import speaking
 from web.models import User
 from web.services import security_events
 from web.services.notifications import absolute_url, compose
@@ -32,16 +35,20 @@ def registration_with_taken_email(email: str) -> None:
 def account_email(user: User, kind: str = REGISTRATION_ATTEMPT) -> EmailMessage:
     """The note that someone tried to register a new account with `user`'s address."""
     sign_in = absolute_url("auth.login")
-    lines = [
-        f"Hello {user.name},",
-        "",
-        "Someone, probably you, tried to register a new Pathways account with this email",
-        "address. It already has an account, so nothing was created or changed.",
-        "",
-        f"To use your account, sign in here: {sign_in}",
-        "Forgot your password? Ask for a link to set a new one here:",
-        absolute_url("auth.forgot_password"),
-        "",
-        "If it was not you, you can ignore this email: your account is unchanged.",
-    ]
-    return compose([user.email], "You already have a Pathways account", lines)
+    with speaking(user.language):
+        lines = [
+            _("Hello %(name)s,", name=user.name),
+            "",
+            _(
+                "Someone, probably you, tried to register a new Pathways account with this email "
+                "address. It already has an account, so nothing was created or changed."
+            ),
+            "",
+            _("To use your account, sign in here: %(link)s", link=sign_in),
+            _("Forgot your password? Ask for a link to set a new one here:"),
+            absolute_url("auth.forgot_password"),
+            "",
+            _("If it was not you, you can ignore this email: your account is unchanged."),
+        ]
+        subject = _("You already have a Pathways account")
+    return compose([user.email], subject, lines)

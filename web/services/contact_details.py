@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from web.extensions import db
+from web.language import speaking
 from web.models import AuditEvent, MatchStatus, Mentorship, MentorshipStatus
 from web.services import audit
 from web.services.minors import guardian_cc
@@ -54,18 +56,26 @@ def mentor_contact_to_send(mentorship_id: int) -> Mentorship | None:
 def mentor_contact_email(mentorship: Mentorship) -> EmailMessage:
     """Once the mentor confirmed, tell the apprentice (guardian copied) how to reach them."""
     apprentice, mentor = mentorship.apprentice, mentorship.mentor
-    lines = [
-        f"Hello {apprentice.user.name},",
-        "",
-        f"{mentor.user.name} has confirmed that they will be your Pathways mentor.",
-        f"Email: {mentor.user.email}",
-        f"Phone: {mentor.phone}" if mentor.phone else "",
-        "",
-        "Your mentor will get in touch to plan your first meeting; you can also write first.",
-        f"Your status page: {absolute_url('apprentices.status')}",
-    ]
+    with speaking(apprentice.user.language):
+        lines = [
+            _("Hello %(name)s,", name=apprentice.user.name),
+            "",
+            _(
+                "%(mentor)s has confirmed that they will be your Pathways mentor.",
+                mentor=mentor.user.name,
+            ),
+            _("Email: %(email)s", email=mentor.user.email),
+            _("Phone: %(phone)s", phone=mentor.phone) if mentor.phone else "",
+            "",
+            _(
+                "Your mentor will get in touch to plan your first meeting; "
+                "you can also write first."
+            ),
+            _("Your status page: %(link)s", link=absolute_url("apprentices.status")),
+        ]
+        subject = _("%(mentor)s confirmed: how to reach your mentor", mentor=mentor.user.name)
     to, cc = [apprentice.user.email], guardian_cc(apprentice)
-    return compose(to, f"{mentor.user.name} confirmed: how to reach your mentor", lines, cc=cc)
+    return compose(to, subject, lines, cc=cc)
 
 
 def mark_contact_sent(mentorship: Mentorship) -> None:

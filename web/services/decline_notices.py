@@ -6,10 +6,13 @@ import logging
 from datetime import date, timedelta
 from email.message import EmailMessage
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from web.extensions import db
+from web.language import speaking
 from web.models import (
     ApprenticeProfile,
     MentorProfile,
@@ -28,7 +31,7 @@ logger = logging.getLogger(__name__)
 KIND = "decline_notice"
 # Declines older than this when the job first meets them are not announced any more.
 LOOK_BACK_DAYS = 7
-APPRENTICE_WHY = "it is about your place in the program."
+APPRENTICE_WHY = _l("it is about your place in the program.")
 PARTNER_WHY = "you are the program contact of this apprentice's institution."
 COORDINATOR_WHY = "you coordinate the Pathways program."
 
@@ -83,15 +86,19 @@ def partner_addresses(partner: PartnerInstitution) -> list[str]:
 def _to_apprentice(mentorship: Mentorship):
     def write() -> EmailMessage:
         apprentice = mentorship.apprentice.user
-        lines = [
-            f"Hello {apprentice.name},",
-            "",
-            f"The mentor we suggested, {mentorship.mentor.user.name}, cannot take you on this",
-            "time. You are back in the pool and will be matched in the next round.",
-            absolute_url("apprentices.status"),
-        ]
-        subject = "Your Pathways match: a new mentor in the next round"
-        return required_email([apprentice.email], subject, lines, APPRENTICE_WHY)
+        with speaking(apprentice.language):
+            lines = [
+                _("Hello %(name)s,", name=apprentice.name),
+                "",
+                _(
+                    "The mentor we suggested, %(mentor)s, cannot take you on this time. You are "
+                    "back in the pool and will be matched in the next round.",
+                    mentor=mentorship.mentor.user.name,
+                ),
+                absolute_url("apprentices.status"),
+            ]
+            subject = _("Your Pathways match: a new mentor in the next round")
+            return required_email([apprentice.email], subject, lines, str(APPRENTICE_WHY))
 
     return write
 

@@ -6,6 +6,7 @@ import logging
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer
 
 from web.errors_domain import DomainError
@@ -34,10 +35,10 @@ def user_for_unsubscribe(token: str) -> User:
     try:
         user_id = URLSafeSerializer(current_app.secret_key, salt=_SALT).loads(token)["user"]
     except (BadData, KeyError, TypeError):
-        raise InvalidUnsubscribeLink("This link is not complete or was changed.") from None
+        raise InvalidUnsubscribeLink(_("This link is not complete or was changed.")) from None
     user = db.session.get(User, user_id)
     if user is None:
-        raise InvalidUnsubscribeLink("This link is not complete or was changed.")
+        raise InvalidUnsubscribeLink(_("This link is not complete or was changed."))
     return user
 
 
@@ -70,7 +71,7 @@ def optional_email(user: User, subject: str, lines: list[str]) -> EmailMessage |
     footer = [
         "",
         "--",
-        "You can turn off reminders and other non-essential Pathways emails here:",
+        _("You can turn off reminders and other non-essential Pathways emails here:"),
         link,
     ]
     message = compose([user.email], subject, lines + footer, cc=guardian_copies([user.email]))
@@ -81,5 +82,5 @@ def optional_email(user: User, subject: str, lines: list[str]) -> EmailMessage |
 
 def required_email(to: list[str], subject: str, lines: list[str], why: str) -> EmailMessage:
     """An email the program must send; its footer says why it cannot be turned off."""
-    footer = ["", "--", f"This email cannot be turned off: {why}"]
+    footer = ["", "--", _("This email cannot be turned off: %(why)s", why=why)]
     return compose(to, subject, lines + footer, cc=guardian_copies(to))

@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from web.auth.tokens import InvalidLink, SpentLink
 from web.database import enqueue_after_commit
 from web.extensions import db
+from web.language import speaking
 from web.models import AuditEvent, User
 from web.models.base import utcnow
 from web.services import audit, vetting
@@ -48,18 +50,23 @@ def request_verification(user: User) -> bool:
 def verification_email(user: User) -> EmailMessage:
     """The email with the link that proves the address is `user`'s."""
     token = _serializer().dumps({"user": user.id, "email": user.email})
-    lines = [
-        f"Hello {user.name},",
-        "",
-        "Thank you for signing up to Pathways, the city's mentoring program.",
-        "Please confirm that this email address is yours by opening this link:",
-        "",
-        absolute_url("auth.verify_email", token=token),
-        "",
-        f"The link works for {LIFETIME.days} days. Until you open it, you are not matched.",
-        "If you did not sign up, ignore this email.",
-    ]
-    return compose([user.email], "Confirm your email address for Pathways", lines)
+    with speaking(user.language):
+        lines = [
+            _("Hello %(name)s,", name=user.name),
+            "",
+            _("Thank you for signing up to Pathways, the city's mentoring program."),
+            _("Please confirm that this email address is yours by opening this link:"),
+            "",
+            absolute_url("auth.verify_email", token=token),
+            "",
+            _(
+                "The link works for %(days)d days. Until you open it, you are not matched.",
+                days=LIFETIME.days,
+            ),
+            _("If you did not sign up, ignore this email."),
+        ]
+        subject = _("Confirm your email address for Pathways")
+    return compose([user.email], subject, lines)
 
 
 def mark_sent(user: User) -> None:
@@ -74,15 +81,18 @@ def user_for_link(token: str, *, now: datetime | None = None) -> User:
         payload, signed_at = _serializer().loads(token, return_timestamp=True)
         user_id, email = payload["user"], payload["email"]
     except (BadData, KeyError, TypeError):
-        raise InvalidLink("This link is not complete or was changed.") from None
+        raise InvalidLink(_("This link is not complete or was changed.")) from None
     if (now or utcnow()) - signed_at > LIFETIME:
         raise SpentLink(
-            f"This link has expired: it worked for {LIFETIME.days} days. "
-            "Sign in to have a new one sent."
+            _(
+                "This link has expired: it worked for %(days)d days. "
+                "Sign in to have a new one sent.",
+                days=LIFETIME.days,
+            )
         )
     user = db.session.get(User, user_id)
     if user is None or not user.active or user.email != email:
-        raise SpentLink("This link is no longer valid for any account.")
+        raise SpentLink(_("This link is no longer valid for any account."))
     return user
 
 

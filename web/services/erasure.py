@@ -12,6 +12,8 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from web.errors_domain import DomainError
@@ -75,7 +77,7 @@ class Identity:
 def withdraw_apprentice(profile: ApprenticeProfile, actor: User) -> None:
     """The apprentice leaves: their pairs end and their personal data goes, everywhere."""
     if profile.status == ApprenticeStatus.WITHDRAWN or profile.user is None:
-        raise ErasureRefused("You have already withdrawn from the program.")
+        raise ErasureRefused(_("You have already withdrawn from the program."))
     _end_apprentice_pairs(profile, actor)
     erase_apprentice_data(profile)
     profile.status = ApprenticeStatus.WITHDRAWN
@@ -125,12 +127,15 @@ def erase_mentor(profile: MentorProfile, actor: User) -> None:
     """Erase a mentor who mentors nobody now; their proposed pairs are withdrawn."""
     user = profile.user
     if user.erased_at is not None:
-        raise ErasureRefused("This mentor's data is already erased.")
+        raise ErasureRefused(_("This mentor's data is already erased."))
     if live := live_mentorships_of(profile):
-        message = (
-            f"{user.name} mentors {live} apprentice{'s' if live != 1 else ''} now. End "
-            f"{'those mentorships' if live != 1 else 'that mentorship'} first, from the "
-            "running mentorships page."
+        message = ngettext(
+            "%(name)s mentors %(num)d apprentice now. End that mentorship first, from the "
+            "running mentorships page.",
+            "%(name)s mentors %(num)d apprentices now. End those mentorships first, from the "
+            "running mentorships page.",
+            live,
+            name=user.name,
         )
         audit.record(actor, "mentor.erasure_refused", profile, reason=message, live=live)
         raise ErasureRefused(message)

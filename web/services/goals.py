@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
+from web.catalog import shown
 from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import Goal, Mentorship, Role, Skill, User
@@ -32,8 +35,13 @@ class GoalProgress:
     def summary(self) -> str:
         """'2 of 3 agreed goals met', or a line saying there are none yet."""
         if not self.agreed:
-            return "No agreed goals yet."
-        return f"{self.met} of {self.agreed} agreed goal{'s' if self.agreed > 1 else ''} met"
+            return _("No agreed goals yet.")
+        return ngettext(
+            "%(met)d of %(num)d agreed goal met",
+            "%(met)d of %(num)d agreed goals met",
+            self.agreed,
+            met=self.met,
+        )
 
 
 def goals_of(mentorship: Mentorship) -> list[Goal]:
@@ -54,7 +62,7 @@ def progress(goals: list[Goal]) -> GoalProgress:
 def skill_choices() -> list[tuple[int, str]]:
     """Every skill of the taxonomy as (id, label), grouped by category."""
     skills = db.session.scalars(select(Skill).order_by(Skill.category, Skill.label))
-    return [(skill.id, f"{skill.label} ({skill.category})") for skill in skills]
+    return [(skill.id, f"{shown(skill.label)} ({shown(skill.category)})") for skill in skills]
 
 
 def skill_labels(goal: Goal) -> list[str]:
@@ -62,7 +70,7 @@ def skill_labels(goal: Goal) -> list[str]:
     if not goal.skill_ids:
         return []
     skills = db.session.scalars(select(Skill).where(Skill.id.in_(goal.skill_ids)))
-    return sorted(skill.label for skill in skills)
+    return sorted(shown(skill.label) for skill in skills)
 
 
 def propose_goal(mentorship: Mentorship, author: User, title: str, skill_ids: list[int]) -> Goal:
@@ -70,13 +78,13 @@ def propose_goal(mentorship: Mentorship, author: User, title: str, skill_ids: li
     pairs.side_of(mentorship, author)
     pairs.require_live(mentorship)
     if len(goals_of(mentorship)) >= MAX_GOALS:
-        raise GoalRefused(f"A mentorship has at most {MAX_GOALS} goals.")
+        raise GoalRefused(_("A mentorship has at most %(num)d goals.", num=MAX_GOALS))
     title = " ".join(title.split())
     if not title:
-        raise GoalRefused("Describe the goal.")
+        raise GoalRefused(_("Describe the goal."))
     known = set(db.session.scalars(select(Skill.id).where(Skill.id.in_(skill_ids))))
     if not skill_ids or known != set(skill_ids):
-        raise GoalRefused("Choose skills from the list.")
+        raise GoalRefused(_("Choose skills from the list."))
     goal = Goal(
         mentorship=mentorship, title=title, skill_ids=sorted(known), proposed_by_id=author.id
     )
@@ -91,9 +99,9 @@ def agree_goal(goal: Goal, user: User) -> None:
     pairs.side_of(goal.mentorship, user)
     pairs.require_live(goal.mentorship)
     if goal.agreed_at:
-        raise GoalRefused("This goal is already agreed.")
+        raise GoalRefused(_("This goal is already agreed."))
     if goal.proposed_by_id == user.id:
-        raise GoalRefused("The other side of your mentorship needs to agree to this goal.")
+        raise GoalRefused(_("The other side of your mentorship needs to agree to this goal."))
     goal.agreed_at = utcnow()
     audit.record(user, "goal.agreed", goal, mentorship_id=goal.mentorship_id)
     db.session.flush()
@@ -102,12 +110,12 @@ def agree_goal(goal: Goal, user: User) -> None:
 def sign_off_goal(goal: Goal, user: User) -> None:
     """The mentor signs an agreed goal off as met."""
     if pairs.side_of(goal.mentorship, user) != Role.MENTOR:
-        raise GoalRefused("Only the mentor can sign off a goal as met.")
+        raise GoalRefused(_("Only the mentor can sign off a goal as met."))
     pairs.require_live(goal.mentorship)
     if not goal.agreed_at:
-        raise GoalRefused("Both of you need to agree to a goal before it can be signed off.")
+        raise GoalRefused(_("Both of you need to agree to a goal before it can be signed off."))
     if goal.met_at:
-        raise GoalRefused("This goal is already signed off as met.")
+        raise GoalRefused(_("This goal is already signed off as met."))
     goal.met_at = utcnow()
     audit.record(user, "goal.met", goal, mentorship_id=goal.mentorship_id)
     db.session.flush()

@@ -12,12 +12,15 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from web.auth.tokens import InvalidLink, SpentLink
 from web.database import enqueue_after_commit
 from web.errors_domain import DomainError
 from web.extensions import db
+from web.language import speaking
 from web.models import ApprenticeProfile, Role, User
 from web.models.base import utcnow
 from web.services import audit
@@ -30,7 +33,7 @@ CONSENT_TASK = "workers.tasks.send_guardian_consent_request"
 CONSENT_LIFETIME = timedelta(days=14)
 RESEND_AFTER = timedelta(minutes=10)
 _SALT = "pathways.guardian-consent"
-_BROKEN = "This link is not complete or was changed. Use the newest email we sent you."
+_BROKEN = _l("This link is not complete or was changed. Use the newest email we sent you.")
 
 
 class ConsentNotNeeded(DomainError):
@@ -56,16 +59,21 @@ def guardian_changed(profile: ApprenticeProfile, name: str, email: str) -> bool:
 def request_consent(profile: ApprenticeProfile, actor: User | None, *, now=None) -> None:
     """Queue the consent email to the guardian (after the commit); audited."""
     if not needs_consent(profile):
-        raise ConsentNotNeeded("Your parent or guardian's consent is not needed or already given.")
+        raise ConsentNotNeeded(
+            _("Your parent or guardian's consent is not needed or already given.")
+        )
     if not profile.guardian_email:
-        raise DomainError("Add your parent or guardian's email address to your profile first.")
+        raise DomainError(_("Add your parent or guardian's email address to your profile first."))
     now = now or utcnow()
     last = profile.guardian_consent_requested_at
     if last is not None and now - _aware(last) < RESEND_AFTER:
         minutes = int(RESEND_AFTER.total_seconds() // 60)
         raise DomainError(
-            f"We sent the request less than {minutes} minutes ago. Ask your parent or guardian "
-            "to check their inbox and spam folder, or try again later."
+            _(
+                "We sent the request less than %(minutes)d minutes ago. Ask your parent or "
+                "guardian to check their inbox and spam folder, or try again later.",
+                minutes=minutes,
+            )
         )
     profile.guardian_consent_requested_at = now
     audit.record(actor, "guardian.consent_requested", profile)
@@ -94,18 +102,21 @@ def profile_for_token(token: str, *, now: datetime | None = None) -> ApprenticeP
         payload, signed_at = _serializer().loads(token, return_timestamp=True)
         apprentice_id, guardian = int(payload["apprentice"]), payload["guardian"]
     except (BadData, KeyError, TypeError, ValueError):
-        raise InvalidLink(_BROKEN) from None
+        raise InvalidLink(str(_BROKEN)) from None
     profile = db.session.get(ApprenticeProfile, apprentice_id)
     if profile is None or profile.user is None:
-        raise SpentLink("This apprentice is no longer in the program, so nothing is needed.")
+        raise SpentLink(_("This apprentice is no longer in the program, so nothing is needed."))
     if _fingerprint(profile.guardian_email) != guardian:
-        raise SpentLink("This link was for another address: the guardian's email has changed.")
+        raise SpentLink(_("This link was for another address: the guardian's email has changed."))
     if profile.guardian_consent_at is not None:
-        raise SpentLink("Consent was already confirmed with this link. Thank you.")
+        raise SpentLink(_("Consent was already confirmed with this link. Thank you."))
     if (now or utcnow()) - signed_at > CONSENT_LIFETIME:
         raise SpentLink(
-            f"This link has expired: it worked for {CONSENT_LIFETIME.days} days. The apprentice "
-            "can send you a new one from their status page."
+            _(
+                "This link has expired: it worked for %(days)d days. The apprentice can send "
+                "you a new one from their status page.",
+                days=CONSENT_LIFETIME.days,
+            )
         )
     return profile
 
@@ -122,20 +133,28 @@ def confirm_consent(token: str, *, now: datetime | None = None) -> ApprenticePro
 def consent_request_email(profile: ApprenticeProfile) -> EmailMessage:
     """The email asking the guardian to confirm consent, with the single-use link."""
     name = profile.user.name
-    lines = [
-        f"Hello {profile.guardian_name},",
-        "",
-        f"{name} has registered for Pathways, the city's mentoring program, and named you as",
-        "their parent or guardian. Because they are under 18, we need your consent before we",
-        "pair them with a mentor from the city's technology staff.",
-        "",
-        "Read what you consent to, and confirm, here:",
-        absolute_url("guardians.consent", token=consent_token(profile)),
-        "",
-        f"The link works for {CONSENT_LIFETIME.days} days, and only once. If you did not expect",
-        "this email, ignore it: nothing happens without your confirmation.",
-    ]
-    return compose([profile.guardian_email], f"Your consent for {name} to join Pathways", lines)
+    with speaking(profile.user.language):  # the family reads what the apprentice chose
+        lines = [
+            _("Hello %(name)s,", name=profile.guardian_name),
+            "",
+            _(
+                "%(name)s has registered for Pathways, the city's mentoring program, and named "
+                "you as their parent or guardian. Because they are under 18, we need your "
+                "consent before we pair them with a mentor from the city's technology staff.",
+                name=name,
+            ),
+            "",
+            _("Read what you consent to, and confirm, here:"),
+            absolute_url("guardians.consent", token=consent_token(profile)),
+            "",
+            _(
+                "The link works for %(days)d days, and only once. If you did not expect this "
+                "email, ignore it: nothing happens without your confirmation.",
+                days=CONSENT_LIFETIME.days,
+            ),
+        ]
+        subject = _("Your consent for %(name)s to join Pathways", name=name)
+    return compose([profile.guardian_email], subject, lines)
 
 
 def copy_for_guardian(user: User, message: EmailMessage) -> EmailMessage | None:
@@ -148,16 +167,28 @@ def copy_for_guardian(user: User, message: EmailMessage) -> EmailMessage | None:
     to = guardian_cc(profile)
     if not to:
         return None
-    lines = [
-        f"Hello {profile.guardian_name},",
-        "",
-        f"As {user.name}'s parent or guardian you receive a copy of every email Pathways",
-        f"sends them. We have just sent them this email: “{message['Subject']}”.",
-        "It holds a personal link for their account only, which is why it is not repeated here.",
-        "",
-        f"Questions? Contact the program team at {current_app.config['MAIL_FROM']}.",
-    ]
-    return compose(to, f"Copy: {message['Subject']}", lines)
+    with speaking(user.language):
+        lines = [
+            _("Hello %(name)s,", name=profile.guardian_name),
+            "",
+            _(
+                "As %(name)s's parent or guardian you receive a copy of every email Pathways "
+                "sends them. We have just sent them this email: “%(subject)s”.",
+                name=user.name,
+                subject=message["Subject"],
+            ),
+            _(
+                "It holds a personal link for their account only, which is why it is not "
+                "repeated here."
+            ),
+            "",
+            _(
+                "Questions? Contact the program team at %(address)s.",
+                address=current_app.config["MAIL_FROM"],
+            ),
+        ]
+        subject = _("Copy: %(subject)s", subject=message["Subject"])
+    return compose(to, subject, lines)
 
 
 def _fingerprint(email: str) -> str:

@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from web.auth.services import find_user_by_email, has_usable_password
 from web.auth.tokens import INVITATION, RESET, lifetime_in_words, password_token
 from web.database import enqueue_after_commit
 from web.extensions import db
+from web.language import speaking
 from web.models import AuditEvent, PeopleImport, Role, User
 from web.models.base import utcnow
 from web.services import audit, people_imports
@@ -30,8 +33,8 @@ LINKS_PER_HOUR = 3
 # sends at most these again when its task is delivered anew.
 COMMIT_EVERY = 50
 _WHAT_YOU_CAN_DO = {
-    Role.APPRENTICE: "see your status in the program and, once you are paired, your mentor",
-    Role.MENTOR: "confirm or decline the apprentices paired with you and record check-ins",
+    Role.APPRENTICE: _l("see your status in the program and, once you are paired, your mentor"),
+    Role.MENTOR: _l("confirm or decline the apprentices paired with you and record check-ins"),
     Role.COORDINATOR: "run the program's cohorts, matching rounds and reports",
     Role.PARTNER: "follow your institution's apprentices and invite your colleagues",
 }
@@ -96,26 +99,46 @@ def pending_invitations(user_ids: list[int], batch: str) -> list[User]:
 def invitation_email(user: User) -> EmailMessage:
     """The invitation to set a first password and sign in."""
     link = absolute_url("auth.set_password", token=password_token(user, INVITATION))
-    role = "an apprentice" if user.role == Role.APPRENTICE else f"a {user.role}"
+    with speaking(user.language):
+        lines = [
+            _("Hello %(name)s,", name=user.name),
+            "",
+            _(
+                "You have been added to Pathways, the city's mentoring program, as %(role)s.",
+                role=_role_in_words(user),
+            ),
+            _("To sign in, first choose a password here:"),
+            "",
+            link,
+            "",
+            _(
+                "The link works for %(time)s, and only once. If it has expired, ask for a new "
+                "one here:",
+                time=lifetime_in_words(INVITATION),
+            ),
+            absolute_url("auth.forgot_password"),
+            "",
+            _(
+                "Once your password is set, you can %(what)s.",
+                what=_WHAT_YOU_CAN_DO.get(Role(user.role), "use Pathways"),
+            ),
+            _(
+                "You sign in with this email address at %(link)s",
+                link=absolute_url("auth.login"),
+            ),
+        ]
+        subject = _("Set your password for Pathways")
+    return compose([user.email], subject, lines)
+
+
+def _role_in_words(user: User) -> str:
+    if user.role == Role.APPRENTICE:
+        return _("an apprentice")
+    if user.role == Role.MENTOR:
+        return _("a mentor")
     if user.role == Role.PARTNER and user.partner is not None:
-        role = f"a contact of {user.partner.name}"
-    can_do = _WHAT_YOU_CAN_DO.get(Role(user.role), "use Pathways")
-    lines = [
-        f"Hello {user.name},",
-        "",
-        f"You have been added to Pathways, the city's mentoring program, as {role}.",
-        "To sign in, first choose a password here:",
-        "",
-        link,
-        "",
-        f"The link works for {lifetime_in_words(INVITATION)}, and only once. If it has "
-        "expired, ask for a new one here:",
-        absolute_url("auth.forgot_password"),
-        "",
-        f"Once your password is set, you can {can_do}.",
-        f"You sign in with this email address at {absolute_url('auth.login')}",
-    ]
-    return compose([user.email], "Set your password for Pathways", lines)
+        return f"a contact of {user.partner.name}"
+    return f"a {user.role}"
 
 
 def mark_invited(user: User, batch: str, import_id: int | None) -> None:
@@ -154,17 +177,22 @@ def invite_person(user: User, actor: User) -> bool:
 
 def password_link_email(user: User) -> EmailMessage:
     """The link asked for on the "Forgot your password?" page."""
-    lines = [
-        f"Hello {user.name},",
-        "",
-        "Someone, probably you, asked for a link to set a new password for the Pathways",
-        f"account of this email address. Open this link within {lifetime_in_words(RESET)}:",
-        "",
-        absolute_url("auth.set_password", token=password_token(user, RESET)),
-        "",
-        "If you did not ask for it, ignore this email: your password stays as it is.",
-    ]
-    return compose([user.email], "Your link to set a Pathways password", lines)
+    with speaking(user.language):
+        lines = [
+            _("Hello %(name)s,", name=user.name),
+            "",
+            _(
+                "Someone, probably you, asked for a link to set a new password for the Pathways "
+                "account of this email address. Open this link within %(time)s:",
+                time=lifetime_in_words(RESET),
+            ),
+            "",
+            absolute_url("auth.set_password", token=password_token(user, RESET)),
+            "",
+            _("If you did not ask for it, ignore this email: your password stays as it is."),
+        ]
+        subject = _("Your link to set a Pathways password")
+    return compose([user.email], subject, lines)
 
 
 def mark_link_sent(user: User) -> None:

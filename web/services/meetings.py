@@ -10,10 +10,14 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from flask import current_app
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from web.errors_domain import DomainError
 from web.extensions import db
+from web.language import speaking
 from web.models import Meeting, Mentorship, User
 from web.models.base import utcnow
 from web.services import audit, pairs
@@ -22,7 +26,7 @@ from web.services.notifications import absolute_url
 
 logger = logging.getLogger(__name__)
 MIN_MINUTES, MAX_MINUTES = 5, 480
-INVITATION_WHY = "it is a meeting your mentorship partner asked you to."
+INVITATION_WHY = _l("it is a meeting your mentorship partner asked you to.")
 
 
 class MeetingRefused(DomainError):
@@ -63,9 +67,9 @@ def log_meeting(
     pairs.side_of(mentorship, author)
     pairs.require_live(mentorship)
     if held_on > today:
-        raise MeetingRefused("A meeting can be logged once it has taken place.", "held_on")
+        raise MeetingRefused(_("A meeting can be logged once it has taken place."), "held_on")
     if held_on < local_time(mentorship.published_at).date():
-        raise MeetingRefused("This date is before you were matched.", "held_on")
+        raise MeetingRefused(_("This date is before you were matched."), "held_on")
     meeting = Meeting(
         mentorship=mentorship,
         author=author,
@@ -92,10 +96,10 @@ def propose_meeting(
     pairs.side_of(mentorship, author)
     pairs.require_live(mentorship)
     if pairs.other_side(mentorship, author) is None:
-        raise MeetingRefused("The other side of this mentorship has left the program.")
+        raise MeetingRefused(_("The other side of this mentorship has left the program."))
     starts_at = starts.replace(tzinfo=program_timezone()).astimezone(UTC)
     if starts_at <= (now or utcnow()):
-        raise MeetingRefused("Choose a date and time in the future.", "starts_on")
+        raise MeetingRefused(_("Choose a date and time in the future."), "starts_on")
     meeting = Meeting(
         mentorship=mentorship,
         author=author,
@@ -116,7 +120,12 @@ def propose_meeting(
 def _checked_minutes(minutes: int) -> int:
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise MeetingRefused(
-            f"Enter a length from {MIN_MINUTES} to {MAX_MINUTES} minutes.", "minutes"
+            _(
+                "Enter a length from %(least)d to %(most)d minutes.",
+                least=MIN_MINUTES,
+                most=MAX_MINUTES,
+            ),
+            "minutes",
         )
     return minutes
 
@@ -124,9 +133,9 @@ def _checked_minutes(minutes: int) -> int:
 def _checked_topic(topic: str) -> str:
     topic = " ".join(topic.split())
     if not topic:
-        raise MeetingRefused("Say what the meeting is about.", "topic")
+        raise MeetingRefused(_("Say what the meeting is about."), "topic")
     if len(topic) > 200:
-        raise MeetingRefused("Keep the topic under 200 characters.", "topic")
+        raise MeetingRefused(_("Keep the topic under 200 characters."), "topic")
     return topic
 
 
@@ -168,19 +177,22 @@ def invitation_email(meeting: Meeting) -> EmailMessage | None:
     if organizer is None or attendee is None:
         return None
     local = local_time(meeting.starts_at)
-    lines = [
-        f"Hello {attendee.name},",
-        "",
-        f"{organizer.name} proposes a Pathways meeting:",
-        f"{meeting.topic}",
-        f"When: {local:%A %d %B %Y, %H:%M} ({meeting.minutes} minutes)",
-        f"Where: {meeting.place}" if meeting.place else "",
-        "",
-        "The invitation is attached: open it to add the meeting to your calendar.",
-        absolute_url("program_year.pair", mentorship_id=meeting.mentorship_id),
-    ]
-    subject = f"Meeting proposed: {meeting.topic}"
-    message = required_email([attendee.email], subject, lines, INVITATION_WHY)
+    with speaking(attendee.language):
+        when = f"{format_date(local.date(), 'full')}, {local:%H:%M}"
+        length = ngettext("%(num)d minute", "%(num)d minutes", meeting.minutes)
+        lines = [
+            _("Hello %(name)s,", name=attendee.name),
+            "",
+            _("%(name)s proposes a Pathways meeting:", name=organizer.name),
+            f"{meeting.topic}",
+            _("When: %(when)s (%(length)s)", when=when, length=length),
+            _("Where: %(place)s", place=meeting.place) if meeting.place else "",
+            "",
+            _("The invitation is attached: open it to add the meeting to your calendar."),
+            absolute_url("program_year.pair", mentorship_id=meeting.mentorship_id),
+        ]
+        subject = _("Meeting proposed: %(topic)s", topic=meeting.topic)
+        message = required_email([attendee.email], subject, lines, str(INVITATION_WHY))
     message["Cc"] = organizer.email
     message.add_attachment(
         invitation_ics(meeting, organizer, attendee),

@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from web.database import enqueue_after_commit
 from web.errors_domain import DomainError
 from web.extensions import db
+from web.language.formats import month_year
 from web.models import (
     ApprenticeProfile,
     ApprenticeStatus,
@@ -34,9 +37,9 @@ OUTCOMES = {
     MentorshipOutcome.DECLINED: "Declined: the pair never started",
 }
 _ANSWERED = {
-    MentorshipStatus.ACTIVE: "You already confirmed this apprentice.",
-    MentorshipStatus.DECLINED: "You already declined this apprentice.",
-    MentorshipStatus.ENDED: "This mentorship has ended, so it cannot be changed.",
+    MentorshipStatus.ACTIVE: _l("You already confirmed this apprentice."),
+    MentorshipStatus.DECLINED: _l("You already declined this apprentice."),
+    MentorshipStatus.ENDED: _l("This mentorship has ended, so it cannot be changed."),
 }
 
 
@@ -79,9 +82,9 @@ def respond_to_match(
 ) -> None:
     """The mentor confirms (mentorship active) or declines (apprentice back in the pool)."""
     if mentorship.mentor.user_id != mentor_user.id:
-        raise NotYourMentorship("This apprentice is not one of yours.")
+        raise NotYourMentorship(_("This apprentice is not one of yours."))
     if mentorship.status != MentorshipStatus.AWAITING_MENTOR:
-        raise AlreadyAnswered(_ANSWERED[MentorshipStatus(mentorship.status)])
+        raise AlreadyAnswered(str(_ANSWERED[MentorshipStatus(mentorship.status)]))
     mentorship.responded_at = utcnow()
     if accept:
         _confirm(mentorship, mentor_user)
@@ -126,17 +129,19 @@ def check_in_months(today: date) -> list[str]:
 
 
 def month_label(month: str) -> str:
-    """'2026-03' as 'March 2026'."""
-    year, number = month.split("-")
-    return date(int(year), int(number), 1).strftime("%B %Y")
+    """'2026-03' as 'March 2026', in the language being written."""
+    return month_year(month)
 
 
 def check_in_saved_message(month: str, created: bool) -> str:
     """What to tell the author once their check-in for `month` is saved."""
     label = month_label(month)
     if created:
-        return f"Thank you. Your check-in for {label} is saved."
-    return f"You had already sent a check-in for {label}; it now has your new answers."
+        return _("Thank you. Your check-in for %(month)s is saved.", month=label)
+    return _(
+        "You had already sent a check-in for %(month)s; it now has your new answers.",
+        month=label,
+    )
 
 
 def record_check_in(
@@ -153,11 +158,11 @@ def record_check_in(
     """
     role = _side_of(mentorship, author)
     if mentorship.status != MentorshipStatus.ACTIVE:
-        raise CheckInRefused("Check-ins open once the mentor has confirmed the mentorship.")
+        raise CheckInRefused(_("Check-ins open once the mentor has confirmed the mentorship."))
     if month not in check_in_months(today or date.today()):
-        raise CheckInRefused("Choose this month or last month.")
+        raise CheckInRefused(_("Choose this month or last month."))
     if not 1 <= rating <= 5:
-        raise CheckInRefused("Choose a rating from 1 to 5.")
+        raise CheckInRefused(_("Choose a rating from 1 to 5."))
     check_in = db.session.scalar(
         select(CheckIn).where(
             CheckIn.mentorship_id == mentorship.id,
@@ -180,7 +185,7 @@ def _side_of(mentorship: Mentorship, user: User) -> Role:
         return Role.MENTOR
     if mentorship.apprentice.user_id == user.id:
         return Role.APPRENTICE
-    raise NotYourMentorship("You are not part of this mentorship.")
+    raise NotYourMentorship(_("You are not part of this mentorship."))
 
 
 def end_mentorship(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from web.extensions import db
@@ -35,11 +36,11 @@ def date_of_birth_problem(date_of_birth: date, today: date | None = None) -> str
     """Why a date of birth cannot be right, or None if it is plausible."""
     today = today or date.today()
     if date_of_birth > today:
-        return "The date of birth is in the future. Enter it as year, month and day."
+        return _("The date of birth is in the future. Enter it as year, month and day.")
     if age_on(date_of_birth, today) < YOUNGEST_AGE:
-        return f"Apprentices are at least {YOUNGEST_AGE} years old. Check the year."
+        return _("Apprentices are at least %(age)d years old. Check the year.", age=YOUNGEST_AGE)
     if age_on(date_of_birth, today) > OLDEST_AGE:
-        return "Check the year of the date of birth."
+        return _("Check the year of the date of birth.")
     return None
 
 

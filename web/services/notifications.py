@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import secrets
 import smtplib
+import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from email import policy
@@ -18,11 +19,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from web import catalog
 from web.extensions import db
+from web.language import speaking
 from web.models import (
     ApprenticeProfile,
     AuditEvent,
@@ -42,6 +46,7 @@ SENT = "notification.sent"
 SMTP_TIMEOUT_SECONDS = 20
 # Where emailed links point when nothing says where Pathways is (see absolute_url).
 FALLBACK_URL = "http://localhost:5000"
+EMAIL_LINE = 76  # characters of text per line, as plain-text mail readers expect
 
 
 @dataclass
@@ -242,8 +247,24 @@ def compose(
     if cc:
         message["Cc"] = ", ".join(cc)
     message["Subject"] = subject
-    message.set_content("\n".join(lines) + "\n")
+    message.set_content("\n".join(_wrapped(lines)) + "\n")
     return message
+
+
+def _wrapped(lines: list[str]):
+    """Each line, a paragraph longer than a plain-text email line folded at a space."""
+    for line in lines:
+        if len(line) <= EMAIL_LINE:
+            yield line
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        yield from textwrap.wrap(
+            line,
+            EMAIL_LINE,
+            subsequent_indent=indent,
+            break_long_words=False,  # links stay whole
+            break_on_hyphens=False,
+        )
 
 
 def _mentor_line(mentor: MentorProfile) -> str:
@@ -253,38 +274,52 @@ def _mentor_line(mentor: MentorProfile) -> str:
 def _to_apprentice(mentorship: Mentorship) -> Notification:
     """The apprentice hears who their mentor is; how to reach them waits for the mentor's yes."""
     apprentice, mentor = mentorship.apprentice, mentorship.mentor
-    lines = [
-        f"Hello {apprentice.user.name},",
-        "",
-        f"Your Pathways mentor is {_mentor_line(mentor)}.",
-        "",
-        f"Why you were paired: {mentorship.match.reason}" if mentorship.match.reason else "",
-        "Your mentor will confirm in the next few days and then get in touch to plan",
-        "your first meeting. Once they confirm, we email you how to reach them, and your",
-        "status page shows it too:",
-        absolute_url("apprentices.status"),
-    ]
-    subject = f"Your Pathways mentor: {mentor.user.name}"
+    with speaking(apprentice.user.language):
+        reason = mentorship.match.reason
+        lines = [
+            _("Hello %(name)s,", name=apprentice.user.name),
+            "",
+            _("Your Pathways mentor is:"),
+            _mentor_line(mentor),
+            "",
+            _("Why you were paired: %(reason)s", reason=reason) if reason else "",
+            _(
+                "Your mentor will confirm in the next few days and then get in touch to plan "
+                "your first meeting. Once they confirm, we email you how to reach them, and your "
+                "status page shows it too:"
+            ),
+            absolute_url("apprentices.status"),
+        ]
+        subject = _("Your Pathways mentor: %(name)s", name=mentor.user.name)
     message = compose([apprentice.user.email], subject, lines, cc=guardian_cc(apprentice))
     return Notification("apprentice", [mentorship], message)
 
 
 def _to_mentor(mentorships: list[Mentorship]) -> Notification:
     mentor = mentorships[0].mentor
-    lines = [f"Hello {mentor.user.name},", "", "You have been paired with:"]
-    for ship in mentorships:
-        apprentice = ship.apprentice
-        pathways = ", ".join(catalog.label(p) for p in apprentice.pathways)
-        lines.append(f"- {apprentice.display_name} ({apprentice.partner.name}); {pathways}")
-        if ship.match.reason:
-            lines.append(f"  Why: {ship.match.reason}")
-    lines += [
-        "",
-        "Please confirm or decline each apprentice within 7 days:",
-        absolute_url("mentors.dashboard"),
-    ]
-    count = len(mentorships)
-    subject = f"{count} new Pathways apprentice{'s' if count > 1 else ''} for you"
+    with speaking(mentor.user.language):
+        lines = [
+            _("Hello %(name)s,", name=mentor.user.name),
+            "",
+            _("You have been paired with:"),
+        ]
+        for ship in mentorships:
+            apprentice = ship.apprentice
+            pathways = ", ".join(catalog.shown_label(p) for p in apprentice.pathways)
+            lines.append(f"- {apprentice.display_name} ({apprentice.partner.name}); {pathways}")
+            if ship.match.reason:
+                lines.append("  " + _("Why: %(reason)s", reason=ship.match.reason))
+        lines += [
+            "",
+            _("Please confirm or decline each apprentice within 7 days:"),
+            absolute_url("mentors.dashboard"),
+        ]
+        count = len(mentorships)
+        subject = ngettext(
+            "%(num)d new Pathways apprentice for you",
+            "%(num)d new Pathways apprentices for you",
+            count,
+        )
     return Notification("mentor", mentorships, compose([mentor.user.email], subject, lines))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from web.errors_domain import DomainError
 from web.models import Mentorship, MentorshipStatus, Role, User
 
@@ -22,7 +24,7 @@ def side_of(mentorship: Mentorship, user: User) -> Role:
         return Role.MENTOR
     if mentorship.apprentice.user_id is not None and mentorship.apprentice.user_id == user.id:
         return Role.APPRENTICE
-    raise NotInThisPair("You are not part of this mentorship.")
+    raise NotInThisPair(_("You are not part of this mentorship."))
 
 
 def other_side(mentorship: Mentorship, user: User) -> User | None:
@@ -35,4 +37,4 @@ def other_side(mentorship: Mentorship, user: User) -> User | None:
 def require_live(mentorship: Mentorship) -> None:
     """Refuse changes to a pair that was declined or has ended."""
     if mentorship.status not in LIVE:
-        raise PairNotLive("This mentorship is no longer running, so it cannot be changed.")
+        raise PairNotLive(_("This mentorship is no longer running, so it cannot be changed."))

@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from web.extensions import db
+from web.language import speaking
 from web.models import (
     Mentorship,
     MentorshipStatus,
@@ -35,7 +38,7 @@ from web.services.reminder_settings import reminder_days
 logger = logging.getLogger(__name__)
 CHECK_IN_REMINDER_DAY = 20  # of each month, for whoever has not checked in yet
 IDLE_DAYS = 45
-CONFIRM_WHY = "an apprentice is waiting for your answer and cannot start until you reply."
+CONFIRM_WHY = _l("an apprentice is waiting for your answer and cannot start until you reply.")
 ESCALATION_WHY = "you coordinate the Pathways program."
 
 
@@ -139,14 +142,19 @@ def _check_in_writer(mentorship: Mentorship, person: User, month: str):
             link = absolute_url("mentors.check_in", mentorship_id=mentorship.id)
         else:
             link = absolute_url("apprentices.check_in")
-        lines = [
-            f"Hello {person.name},",
-            "",
-            f"Please tell the program team how your mentorship went in {month_label(month)}.",
-            "It takes a minute:",
-            link,
-        ]
-        return optional_email(person, f"Your Pathways check-in for {month_label(month)}", lines)
+        with speaking(person.language):
+            lines = [
+                _("Hello %(name)s,", name=person.name),
+                "",
+                _(
+                    "Please tell the program team how your mentorship went in %(month)s. "
+                    "It takes a minute:",
+                    month=month_label(month),
+                ),
+                link,
+            ]
+            subject = _("Your Pathways check-in for %(month)s", month=month_label(month))
+            return optional_email(person, subject, lines)
 
     return write
 
@@ -165,14 +173,18 @@ def idle_pair_nudges(today: date) -> list[DueEmail]:
 
 def _idle_writer(mentorship: Mentorship, person: User):
     def write() -> EmailMessage | None:
-        lines = [
-            f"Hello {person.name},",
-            "",
-            f"We have not heard from your mentorship for {IDLE_DAYS} days or more.",
-            "Log your last meeting or propose the next one here:",
-            absolute_url("program_year.pair", mentorship_id=mentorship.id),
-        ]
-        return optional_email(person, "Time for your next Pathways meeting?", lines)
+        with speaking(person.language):
+            lines = [
+                _("Hello %(name)s,", name=person.name),
+                "",
+                _(
+                    "We have not heard from your mentorship for %(days)d days or more.",
+                    days=IDLE_DAYS,
+                ),
+                _("Log your last meeting or propose the next one here:"),
+                absolute_url("program_year.pair", mentorship_id=mentorship.id),
+            ]
+            return optional_email(person, _("Time for your next Pathways meeting?"), lines)
 
     return write
 
@@ -199,15 +211,19 @@ def confirmation_nudges(today: date) -> list[DueEmail]:
 def _nudge_writer(mentorship: Mentorship):
     def write() -> EmailMessage:
         mentor = mentorship.mentor.user
-        lines = [
-            f"Hello {mentor.name},",
-            "",
-            f"{mentorship.apprentice.display_name} is waiting for you to confirm or decline",
-            "them as your apprentice. Please answer here:",
-            absolute_url("mentors.dashboard"),
-        ]
-        subject = "Please answer: an apprentice is waiting for you"
-        return required_email([mentor.email], subject, lines, CONFIRM_WHY)
+        with speaking(mentor.language):
+            lines = [
+                _("Hello %(name)s,", name=mentor.name),
+                "",
+                _(
+                    "%(name)s is waiting for you to confirm or decline them as your apprentice. "
+                    "Please answer here:",
+                    name=mentorship.apprentice.display_name,
+                ),
+                absolute_url("mentors.dashboard"),
+            ]
+            subject = _("Please answer: an apprentice is waiting for you")
+            return required_email([mentor.email], subject, lines, str(CONFIRM_WHY))
 
     return write
 

@@ -7,11 +7,14 @@ from datetime import date, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from web.errors_domain import DomainError
 from web.extensions import db
+from web.language import speaking
 from web.models import Mentorship, MentorshipStatus, Survey, User
 from web.models.base import utcnow
 from web.services import audit
@@ -26,7 +29,7 @@ PULSE, END_OF_YEAR = "pulse", "end_of_year"
 PULSE_AFTER_DAYS = 30
 END_OF_YEAR_DAYS_BEFORE_END = 14
 LINK_LIFETIME = timedelta(days=60)
-TITLES = {PULSE: "How is your mentorship going?", END_OF_YEAR: "Your Pathways year"}
+TITLES = {PULSE: _l("How is your mentorship going?"), END_OF_YEAR: _l("Your Pathways year")}
 _SALT = "pathways.survey"
 
 
@@ -66,14 +69,15 @@ def _writer(mentorship: Mentorship, person: User, kind: str, today: date):
         if not wants_non_essential(person):
             return None
         survey = _survey_for(mentorship, person, kind, today)
-        lines = [
-            f"Hello {person.name},",
-            "",
-            "Three quick questions help the program team improve Pathways.",
-            "The link works once, for 60 days, and needs no sign-in:",
-            absolute_url("program_year.survey", token=survey_token(survey)),
-        ]
-        return optional_email(person, TITLES[kind], lines)
+        with speaking(person.language):
+            lines = [
+                _("Hello %(name)s,", name=person.name),
+                "",
+                _("Three quick questions help the program team improve Pathways."),
+                _("The link works once, for 60 days, and needs no sign-in:"),
+                absolute_url("program_year.survey", token=survey_token(survey)),
+            ]
+            return optional_email(person, str(TITLES[kind]), lines)
 
     return write
 
@@ -103,23 +107,23 @@ def survey_for_token(token: str) -> Survey:
     try:
         survey_id = _serializer().loads(token, max_age=LINK_LIFETIME.total_seconds())["survey"]
     except SignatureExpired:
-        raise SurveyLinkProblem("This survey link has expired.") from None
+        raise SurveyLinkProblem(_("This survey link has expired.")) from None
     except (BadData, KeyError, TypeError):
-        raise SurveyLinkProblem("This link is not complete or was changed.") from None
+        raise SurveyLinkProblem(_("This link is not complete or was changed.")) from None
     survey = db.session.get(Survey, survey_id)
     if survey is None:
-        raise SurveyLinkProblem("This link is not complete or was changed.")
+        raise SurveyLinkProblem(_("This link is not complete or was changed."))
     if survey.answered_at is not None:
-        raise SurveyLinkProblem("You already answered this survey. Thank you.")
+        raise SurveyLinkProblem(_("You already answered this survey. Thank you."))
     return survey
 
 
 def answer_survey(survey: Survey, satisfaction: int, would_recommend: int, comment: str) -> None:
     """Store the answers once; a second submission of the same link is refused."""
     if not 1 <= satisfaction <= 5:
-        raise DomainError("Choose a satisfaction from 1 to 5.")
+        raise DomainError(_("Choose a satisfaction from 1 to 5."))
     if not 0 <= would_recommend <= 10:
-        raise DomainError("Choose from 0 to 10.")
+        raise DomainError(_("Choose from 0 to 10."))
     result = db.session.execute(
         update(Survey)
         .where(Survey.id == survey.id, Survey.answered_at.is_(None))
@@ -132,7 +136,7 @@ def answer_survey(survey: Survey, satisfaction: int, would_recommend: int, comme
         .execution_options(synchronize_session="fetch")
     )
     if result.rowcount != 1:
-        raise SurveyLinkProblem("You already answered this survey. Thank you.")
+        raise SurveyLinkProblem(_("You already answered this survey. Thank you."))
     audit.record(survey.respondent, "survey.answered", survey, kind=survey.kind)
     db.session.flush()
 
