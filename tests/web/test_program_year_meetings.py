@@ -14,7 +14,7 @@ from tests.web.test_publishing import smtp  # noqa: F401  (the real SMTP server 
 from web.database import send_task
 from web.extensions import db
 from web.models import AuditEvent, Meeting, MentorshipStatus, ReminderSent
-from web.services.meetings import program_timezone
+from web.services.meetings import local_time, program_timezone
 
 
 def city_today() -> date:
@@ -24,7 +24,7 @@ def city_today() -> date:
 def test_mentor_logs_a_meeting_and_the_apprentice_sees_it(app, client, program):
     mentorship = live_pair(program)
     sign_in(client, mentorship.mentor.user)
-    held_on = city_today() if mentorship.published_at.date() <= city_today() else None
+    held_on = local_time(mentorship.published_at).date()  # the day published, in the city
 
     page = submit(
         client,
