@@ -37,12 +37,12 @@ def test_the_check_is_kept_until_the_program_changes(client, program, monkeypatc
     first = client.get(url).get_data(as_text=True)
     second = client.get(url).get_data(as_text=True)
     assert "Is the cohort ready to match?" in first and CHECKING not in first
-    assert "1 apprentices, 1 mentors" in second
+    assert "1 apprentice, 1 mentor" in second
     assert runs == [program.cohort.id]  # the second view read the kept check
 
     make_apprentice(program)
     db.session.commit()
-    assert "2 apprentices, 1 mentors" in client.get(url).get_data(as_text=True)
+    assert "2 apprentices, 1 mentor" in client.get(url).get_data(as_text=True)
     assert len(runs) == 2
     assert db.session.scalar(select(ReadinessCheck.result)) is not None
 
@@ -64,7 +64,7 @@ def test_with_a_worker_the_page_asks_once_and_never_computes(client, program, mo
     readiness_checks.run_check(*sent[0][1:])  # what the worker does
     db.session.commit()
     page = client.get(url).get_data(as_text=True)
-    assert CHECKING not in page and "1 apprentices, 0 mentors" in page
+    assert CHECKING not in page and "1 apprentice, 0 mentors" in page
 
 
 def test_a_broker_that_refuses_leaves_the_page_up_and_asks_again(client, program, monkeypatch):
