@@ -79,19 +79,23 @@ class Earlier:
     """Which pairs of a group earlier groups (sharing some of its mentors) already hold."""
 
     def __init__(self, meets: np.ndarray, mentors: np.ndarray, groups_of: list[list[int]]):
-        pairs = [(k, b) for k, j in enumerate(mentors.tolist()) for b in groups_of[j]]
-        self.meets, self.groups, self.member = meets, np.zeros(0, dtype=np.int64), None
-        if pairs:
-            cols, groups = np.array(pairs).T
-            self.groups, which = np.unique(groups, return_inverse=True)
-            self.member = np.zeros((len(self.groups), len(mentors)), dtype=np.float32)
-            self.member[which, cols] = 1.0
+        self.meets, self.width = meets, len(mentors)
+        # Pass t pairs each mentor with its t-th earlier group (a mentor has a few windows).
+        self.passes = []
+        for t in range(max((len(groups_of[j]) for j in mentors.tolist()), default=0)):
+            cols = [k for k, j in enumerate(mentors.tolist()) if len(groups_of[j]) > t]
+            groups = [groups_of[j][t] for j in mentors[cols].tolist()]
+            self.passes.append((np.array(cols, dtype=np.int64), np.array(groups, dtype=np.int64)))
 
     def held(self, rows: np.ndarray) -> np.ndarray | None:
         """(rows x the group's mentors) True where an earlier group holds the pair."""
-        if self.member is None:
+        if not self.passes:
             return None
-        return (self.meets[np.ix_(rows, self.groups)].astype(np.float32) @ self.member) > 0
+        meets = self.meets[rows]
+        out = np.zeros((len(rows), self.width), dtype=bool)
+        for cols, groups in self.passes:
+            out[:, cols] |= meets[:, groups]
+        return out
 
 
 def _span_indicator(bounds: np.ndarray, spans: np.ndarray) -> np.ndarray:
