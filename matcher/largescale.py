@@ -21,7 +21,7 @@ import numpy as np
 
 from matcher.candidates import BLOCK_CELLS, Edges
 from matcher.constraints import feasible_block, overlap_block
-from matcher.features import Encoded
+from matcher.features import COMPATIBLE, Encoded
 from matcher.profiles import MatchRules
 from matcher.scoring import score_block
 
@@ -46,8 +46,9 @@ def buckets(enc: Encoded, min_overlap: int) -> list[tuple[np.ndarray, np.ndarray
 
     Mentors are grouped by their windows' (start, end), coarsened until there are at most
     MAX_BUCKETS groups; a group meets the apprentices who overlap its span long enough.
-    A mentor with several windows can sit in several groups: `earlier` tells which of the
-    group's pairs an earlier group already holds, so each pair is scored once.
+    Each group is split by the mentors' meeting mode, with only the apprentices that mode
+    suits. A mentor with several windows can sit in several groups: `earlier` tells which
+    of the group's pairs an earlier group already holds, so each pair is scored once.
     """
     who, start, end = mentor_windows(enc)
     grain = 1
@@ -68,8 +69,11 @@ def buckets(enc: Encoded, min_overlap: int) -> list[tuple[np.ndarray, np.ndarray
     for b in range(len(keys)):
         mentors = np.unique(who[order[cuts[b] : cuts[b + 1]]])
         apprentices = np.flatnonzero(meets[:, b])
-        if len(mentors) and len(apprentices):
-            out.append((apprentices, mentors, Earlier(meets, mentors, groups_of)))
+        for mode in range(len(COMPATIBLE)):  # mode rules split a group: fewer cells to score
+            some = mentors[enc.m_mode[mentors] == mode]
+            fit = apprentices[COMPATIBLE[enc.a_mode[apprentices], mode]]
+            if len(some) and len(fit):
+                out.append((fit, some, Earlier(meets, some, groups_of)))
         for j in mentors.tolist():
             groups_of[j].append(b)
     return out
