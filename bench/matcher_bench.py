@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -66,6 +67,7 @@ def run_size(name: str) -> dict:
         },
         "rss_before_mb": before,
         "peak_rss_mb": _peak_mb(),
+        "load_average": os.getloadavg()[0],
     }
     start = time.perf_counter()
     readiness = check_readiness(apprentices, mentors)
@@ -207,7 +209,11 @@ def print_size(f: dict) -> None:
         f"  explanations + report  {ph['explain'] + ph['report']:8.3f} s "
         f"(explain {ph['explain']:.3f}, report {ph['report']:.3f})"
     )
-    print(f"  whole run              {f['whole']:8.3f} s   target < {target} s: {verdict}")
+    print(
+        f"  whole run              {f['whole']:8.3f} s   target < {target} s: {verdict} "
+        f"(load average {f['load_average']:.1f} on {os.cpu_count()} cores: read times on a "
+        "loaded machine as ratios)"
+    )
     print(
         f"  peak memory            {f['peak_rss_mb']:8.0f} MB process RSS "
         f"({f['rss_before_mb']:.0f} MB before matching, incl. generated profiles)"

@@ -21,7 +21,7 @@ import numpy as np
 
 from matcher.candidates import BLOCK_CELLS, Edges
 from matcher.constraints import feasible_block, overlap_block
-from matcher.features import Encoded
+from matcher.features import COMPATIBLE, Encoded
 from matcher.profiles import MatchRules
 from matcher.scoring import score_block
 
@@ -41,11 +41,14 @@ def mentor_windows(enc: Encoded) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return who, enc.week_bounds[first], enc.week_bounds[after]
 
 
-def buckets(enc: Encoded, min_overlap: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(apprentices, mentors) groups covering every pair that shares a long enough window.
+def buckets(enc: Encoded, min_overlap: int) -> list[tuple[np.ndarray, np.ndarray, Earlier]]:
+    """(apprentices, mentors, earlier) groups covering every pair that shares a long enough window.
 
     Mentors are grouped by their windows' (start, end), coarsened until there are at most
     MAX_BUCKETS groups; a group meets the apprentices who overlap its span long enough.
+    Each group is split by the mentors' meeting mode, with only the apprentices that mode
+    suits. A mentor with several windows can sit in several groups: `earlier` tells which
+    of the group's pairs an earlier group already holds, so each pair is scored once.
     """
     who, start, end = mentor_windows(enc)
     grain = 1
@@ -59,15 +62,44 @@ def buckets(enc: Encoded, min_overlap: int) -> list[tuple[np.ndarray, np.ndarray
     np.minimum.at(spans[:, 0], group, start)
     np.maximum.at(spans[:, 1], group, end)
     reach = enc.a_week @ _span_indicator(enc.week_bounds, spans).T  # minutes in each span
+    meets = reach >= max(min_overlap, 1)
     order = np.argsort(group, kind="stable")
     cuts = np.searchsorted(group[order], np.arange(len(keys) + 1))
-    out = []
+    out, groups_of = [], [[] for _ in range(enc.shape[1])]
     for b in range(len(keys)):
         mentors = np.unique(who[order[cuts[b] : cuts[b + 1]]])
-        apprentices = np.flatnonzero(reach[:, b] >= max(min_overlap, 1))
-        if len(mentors) and len(apprentices):
-            out.append((apprentices, mentors))
+        apprentices = np.flatnonzero(meets[:, b])
+        for mode in range(len(COMPATIBLE)):  # mode rules split a group: fewer cells to score
+            some = mentors[enc.m_mode[mentors] == mode]
+            fit = apprentices[COMPATIBLE[enc.a_mode[apprentices], mode]]
+            if len(some) and len(fit):
+                out.append((fit, some, Earlier(meets, some, groups_of)))
+        for j in mentors.tolist():
+            groups_of[j].append(b)
     return out
+
+
+class Earlier:
+    """Which pairs of a group earlier groups (sharing some of its mentors) already hold."""
+
+    def __init__(self, meets: np.ndarray, mentors: np.ndarray, groups_of: list[list[int]]):
+        self.meets, self.width = meets, len(mentors)
+        # Pass t pairs each mentor with its t-th earlier group (a mentor has a few windows).
+        self.passes = []
+        for t in range(max((len(groups_of[j]) for j in mentors.tolist()), default=0)):
+            cols = [k for k, j in enumerate(mentors.tolist()) if len(groups_of[j]) > t]
+            groups = [groups_of[j][t] for j in mentors[cols].tolist()]
+            self.passes.append((np.array(cols, dtype=np.int64), np.array(groups, dtype=np.int64)))
+
+    def held(self, rows: np.ndarray) -> np.ndarray | None:
+        """(rows x the group's mentors) True where an earlier group holds the pair."""
+        if not self.passes:
+            return None
+        meets = self.meets[rows]
+        out = np.zeros((len(rows), self.width), dtype=bool)
+        for cols, groups in self.passes:
+            out[:, cols] |= meets[:, groups]
+        return out
 
 
 def _span_indicator(bounds: np.ndarray, spans: np.ndarray) -> np.ndarray:
@@ -84,8 +116,8 @@ def candidate_edges(enc: Encoded, rules: MatchRules) -> Edges:
     k_col = max(rules.candidates_per_slot * int(enc.capacity.max(initial=1)), 1)
     by_apprentice, by_mentor = RunningTop(n, k_row), RunningTop(m, k_col)
     blocks = [
-        (apprentices[start : start + step], mentors)
-        for apprentices, mentors in buckets(enc, rules.min_overlap_minutes)
+        (apprentices[start : start + step], mentors, earlier)
+        for apprentices, mentors, earlier in buckets(enc, rules.min_overlap_minutes)
         for step in [max(1, BLOCK_CELLS // len(mentors))]
         for start in range(0, len(apprentices), step)
     ]
@@ -98,12 +130,15 @@ def candidate_edges(enc: Encoded, rules: MatchRules) -> Edges:
     return _merge(enc, by_apprentice, by_mentor, rules.candidates_per_slot)
 
 
-def _block_tops(enc, rows, mentors, rules, k_row: int, k_col: int):
+def _block_tops(enc, rows, mentors, earlier: Earlier, rules, k_row: int, k_col: int):
     """A block's best k_row mentors per apprentice and best k_col apprentices per mentor."""
     overlap = overlap_block(enc, rows, mentors)
     scores = score_block(enc, rows, overlap, rules.schedule_target_minutes, mentors)
     ok = feasible_block(enc, rows, overlap, rules.min_overlap_minutes, mentors)
     ok &= scores >= rules.min_score
+    held = earlier.held(rows)
+    if held is not None:  # scored in an earlier group: one copy per pair
+        ok &= ~held
     scores[~ok] = -1.0
     return rows, mentors, _best_in_rows(scores, k_row), _best_in_rows(scores.T.copy(), k_col)
 
@@ -123,13 +158,12 @@ class RunningTop:
     def __init__(self, owners: int, k: int):
         self.k = k
         self.scores = np.full((owners, k), -1.0, dtype=np.float32)
-        self.others = np.full((owners, k), -1, dtype=np.int64)
+        self.others = np.full((owners, k), -1, dtype=np.int32)
 
     def merge(self, owners: np.ndarray, others: np.ndarray, scores: np.ndarray) -> None:
-        """Merge new (owners x j) candidates into the running lists."""
+        """Merge new (owners x j) candidates into the running lists (pairs seen once)."""
         scores = np.hstack([self.scores[owners], scores])
         ids = np.hstack([self.others[owners], others])
-        scores = _drop_repeats(ids, scores)
         keep = np.argpartition(-scores, self.k - 1, axis=1)[:, : self.k]
         self.scores[owners] = np.take_along_axis(scores, keep, axis=1)
         self.others[owners] = np.take_along_axis(ids, keep, axis=1)
@@ -140,20 +174,7 @@ class RunningTop:
         ranked = np.take_along_axis(self.scores, order, axis=1)
         ok = (ranked >= 0) & (np.arange(self.k)[None, :] < limit[:, None])
         owner, slot = np.nonzero(ok)
-        return owner, self.others[owner, order[owner, slot]]
-
-
-def _drop_repeats(ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    # The same pair can arrive from two buckets; keep one copy so it holds one place.
-    order = np.argsort(ids, axis=1, kind="stable")
-    sorted_ids = np.take_along_axis(ids, order, axis=1)
-    repeat = np.zeros_like(sorted_ids, dtype=bool)
-    repeat[:, 1:] = (sorted_ids[:, 1:] == sorted_ids[:, :-1]) & (sorted_ids[:, 1:] >= 0)
-    out = scores.copy()
-    np.put_along_axis(
-        out, order, np.where(repeat, -1.0, np.take_along_axis(scores, order, axis=1)), axis=1
-    )
-    return out
+        return owner, self.others[owner, order[owner, slot]].astype(np.int64)
 
 
 def _merge(enc: Encoded, by_apprentice: RunningTop, by_mentor: RunningTop, per_slot: int) -> Edges:
@@ -176,7 +197,7 @@ def _exact_scores(enc, rows, cols, by_apprentice, by_mentor) -> np.ndarray:
     keys, values = [], []
     for top, flip in ((by_apprentice, False), (by_mentor, True)):
         owner, slot = np.nonzero(top.scores >= 0)
-        other = top.others[owner, slot]
+        other = top.others[owner, slot].astype(np.int64)
         keys.append(other * m + owner if flip else owner * m + other)
         values.append(top.scores[owner, slot])
     keys, values = np.concatenate(keys), np.concatenate(values)

@@ -11,6 +11,7 @@ import numpy as np
 from matcher.config import check_rules
 from matcher.explain import no_compatible
 from matcher.features import encode
+from matcher.gcpause import collector_paused
 from matcher.profiles import Apprentice, MatchRules, Mentor
 from matcher.rulecounts import failure_counts, feasible_counts
 
@@ -25,15 +26,21 @@ def check_readiness(
     rules: MatchRules = MatchRules(),  # noqa: B008 - frozen, so a shared default is safe
 ) -> dict[str, object]:
     """Demand vs capacity per pathway and skill, and apprentices with no compatible mentor."""
+    with collector_paused():
+        return _check_readiness(apprentices, mentors, rules)
+
+
+def _check_readiness(apprentices, mentors, rules: MatchRules) -> dict[str, object]:
     check_rules(rules)
     apprentices = sorted(apprentices, key=lambda a: a.id)
     mentors = sorted(mentors, key=lambda m: m.id)
     enc = encode(apprentices, mentors, rules, scores=False)
-    feasible = feasible_counts(enc, rules)
+    feasible = feasible_counts(enc, rules, enough=FEW_OPTIONS)  # exact below FEW_OPTIONS
     stranded = np.flatnonzero(feasible == 0)
+    counts = failure_counts(enc, stranded, rules, allowed=feasible[stranded])
     reasons = [
-        no_compatible(enc.apprentice_ids[i], _rules_only(counts), len(mentors), rules)
-        for i, counts in zip(stranded.tolist(), failure_counts(enc, stranded, rules), strict=True)
+        no_compatible(enc.apprentice_ids[i], _rules_only(c), len(mentors), rules)
+        for i, c in zip(stranded.tolist(), counts, strict=True)
     ]
     places = sum(max(m.capacity, 0) for m in mentors)
     return {

@@ -12,6 +12,7 @@ import numpy as np
 from matcher.candidates import Edges, all_feasible, scored_blocks
 from matcher.config import check_rules
 from matcher.features import Encoded, encode
+from matcher.gcpause import collector_paused
 from matcher.objectives import solve_free, solve_round
 from matcher.outcomes import build_pairs, build_unmatched
 from matcher.preferences import collect, edge_values, pair_bonus, stated_weight, with_stated
@@ -32,6 +33,11 @@ def propose_pairs(
     progress: Progress | None = None,
 ) -> MatchResult:
     """Propose optimal, explained apprentice–mentor pairs under the round's rules."""
+    with collector_paused():
+        return _propose_pairs(apprentices, mentors, rules, progress)
+
+
+def _propose_pairs(apprentices, mentors, rules: MatchRules, progress) -> MatchResult:
     check_rules(rules)
     tell = progress or (lambda fraction, message: None)
     timings: dict[str, float] = {}

@@ -18,7 +18,9 @@ from matcher.profiles import MatchRules
 logger = logging.getLogger(__name__)
 
 
-def feasible_counts(enc: Encoded, rules: MatchRules, rows: np.ndarray | None = None) -> np.ndarray:
+def feasible_counts(
+    enc: Encoded, rules: MatchRules, rows: np.ndarray | None = None, enough: int | None = None
+) -> np.ndarray:
     """How many mentors pass every hard rule, per apprentice in `rows` (default: all).
 
     A pair passes when its weekly overlap is long enough (which depends only on the two
@@ -28,6 +30,10 @@ def feasible_counts(enc: Encoded, rules: MatchRules, rows: np.ndarray | None = N
     per (mentor week, mentor kind), an apprentice's count is `(A @ C @ P.T)[week, kind]`:
     products of whole-number matrices with sums below 2**24, so exact. Pairs listed as excluded,
     rejected or not a good fit are then taken off one by one.
+
+    With `enough`, counts below it are exact and larger ones are only known to be at least
+    `enough`: mentor weeks are added most useful first, and apprentice weeks whose every
+    apprentice already has enough stop being counted (most do after a few hundred).
     """
     rows = np.arange(enc.shape[0]) if rows is None else rows
     a_week, a_week_first = _kinds(enc.a_meet[rows])
@@ -41,15 +47,12 @@ def feasible_counts(enc: Encoded, rules: MatchRules, rows: np.ndarray | None = N
     np.add.at(mentors, (m_week, m_kind), 1.0)
     # Counts stay below 2**24, so float32 products are exact too (and twice as fast).
     reach = (mentors @ person_ok.T).astype(np.float32)  # mentor week x apprentice kind
-    by_week = np.zeros((len(a_week_first), len(a_kind_first)), dtype=np.float32)
-    for block in row_blocks(len(a_week_first), len(m_week_first)):
-        overlap = overlap_block(enc, a_week_first[block], m_week_first)
-        by_week[block] = (overlap >= rules.min_overlap_minutes).astype(np.float32) @ reach
+    i, j, at = _listed_pairs(enc, rows)
+    need = None
+    if enough is not None:  # an apprentice is settled once even their listed pairs leave enough
+        need = enough + np.bincount(at, minlength=len(rows))
+    by_week = _by_week(enc, rules, (a_week, a_week_first, a_kind), m_week_first, reach, need)
     counts = np.rint(by_week[a_week, a_kind]).astype(np.int64)
-    listed = [p[0] * enc.shape[1] + p[1] for p in (enc.excluded, enc.rejected, enc.not_fit)]
-    i, j = np.divmod(np.unique(np.concatenate(listed)), max(enc.shape[1], 1))
-    at = _positions_in(rows, i, enc.shape[0])
-    i, j, at = i[at >= 0], j[at >= 0], at[at >= 0]
     if len(i):
         ok = person_ok[a_kind[at], m_kind[j]] > 0
         ok &= np.einsum("ij,ij->i", enc.a_meet[i], enc.m_meet[j]) >= rules.min_overlap_minutes
@@ -57,11 +60,47 @@ def feasible_counts(enc: Encoded, rules: MatchRules, rows: np.ndarray | None = N
     return counts
 
 
-def failure_counts(enc: Encoded, rows: np.ndarray, rules: MatchRules) -> list[dict[str, int]]:
+def _listed_pairs(enc: Encoded, rows: np.ndarray):
+    """(apprentice, mentor, position in rows) of pairs listed as excluded, rejected, not fit."""
+    listed = [p[0] * enc.shape[1] + p[1] for p in (enc.excluded, enc.rejected, enc.not_fit)]
+    i, j = np.divmod(np.unique(np.concatenate(listed)), max(enc.shape[1], 1))
+    at = _positions_in(rows, i, enc.shape[0])
+    return i[at >= 0], j[at >= 0], at[at >= 0]
+
+
+def _by_week(enc, rules, apprentices, m_week_first, reach, need) -> np.ndarray:
+    """Compatible mentors per (apprentice week, apprentice kind), exact or, with `need`,
+    exact until every apprentice of the week has their need (then a lower bound)."""
+    a_week, a_week_first, a_kind = apprentices
+    by_week = np.zeros((len(a_week_first), reach.shape[1]), dtype=np.float32)
+    order = np.argsort(-reach.sum(axis=1), kind="stable")  # most useful mentor weeks first
+    active, lo, step = np.arange(len(a_week_first)), 0, len(order)
+    if need is not None:
+        step = 256
+    while lo < len(order) and len(active):
+        chunk = order[lo : lo + step]
+        for block in row_blocks(len(active), len(chunk)):
+            weeks = active[block]
+            overlap = overlap_block(enc, a_week_first[weeks], m_week_first[chunk])
+            by_week[weeks] += (overlap >= rules.min_overlap_minutes).astype(np.float32) @ reach[
+                chunk
+            ]
+        lo, step = lo + step, step * 2
+        if need is not None:
+            short = np.zeros(len(a_week_first), dtype=bool)
+            short[a_week[by_week[a_week, a_kind] < need]] = True
+            active = active[short[active]]
+    return by_week
+
+
+def failure_counts(
+    enc: Encoded, rows: np.ndarray, rules: MatchRules, allowed: np.ndarray | None = None
+) -> list[dict[str, int]]:
     """For each apprentice in `rows`, how many mentors each hard rule excludes.
 
-    The extra key "allowed" counts mentors that pass every rule. Each rule depends on a
-    few fields, so mentors are counted per kind of those fields rather than pair by pair.
+    The extra key "allowed" counts mentors that pass every rule (counted here unless the
+    caller already knows them). Each rule depends on a few fields, so mentors are counted
+    per kind of those fields rather than pair by pair.
     """
     n_m = enc.shape[1]
     a_week, a_week_first = _kinds(enc.a_meet[rows])
@@ -86,7 +125,7 @@ def failure_counts(enc: Encoded, rows: np.ndarray, rules: MatchRules) -> list[di
     }
     if len(enc.not_fit[0]):
         sums["not_fit"] = _listed(enc.not_fit, rows, enc.shape[0])
-    sums["allowed"] = feasible_counts(enc, rules, rows)
+    sums["allowed"] = feasible_counts(enc, rules, rows) if allowed is None else allowed
     columns = {name: values.tolist() for name, values in sums.items()}
     return [{name: int(v[k]) for name, v in columns.items()} for k in range(len(rows))]
 
