@@ -25,7 +25,7 @@ from web.models import (
     Role,
 )
 from web.services import mentorships as mentorship_rules
-from web.services import monitoring, notifications, publishing
+from web.services import monitoring, notifications, publishing, round_email_progress
 from web.services.paging import page_number, paginate
 
 PUBLISHED_PER_PAGE = 100
@@ -85,7 +85,7 @@ def round_published(round_id: int):
         "coordinator/program_published.html",
         match_round=match_round,
         mentorships=mentorships,
-        emails=notifications.email_progress(round_id),
+        emails=round_email_progress.email_progress(round_id),
         send_form=SendEmailsForm(formdata=None),
         delivery=notifications.delivery_description(),
         round_url=_round_page(round_id),
@@ -115,7 +115,7 @@ def send_waiting_emails(round_id: int):
 def email_progress(round_id: int):
     """How many of a published round's emails went out, for the progress script."""
     db.get_or_404(MatchRound, round_id)
-    emails = notifications.email_progress(round_id)
+    emails = round_email_progress.email_progress(round_id)
     waiting = sum(emails.waiting.values())
     return jsonify(
         status="running" if waiting else "succeeded",

@@ -10,7 +10,7 @@ import secrets
 import smtplib
 import textwrap
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -37,7 +37,7 @@ from web.models import (
     Role,
 )
 from web.models.base import utcnow
-from web.services import audit, email_failures
+from web.services import audit
 from web.services.minors import guardian_cc
 from web.services.publishing import LIVE
 
@@ -77,7 +77,7 @@ def outbox_dir() -> Path:
 
 def pending_notifications(round_id: int) -> list[Notification]:
     """Every email about this round's live mentorships that has not been sent yet."""
-    _, unsent = _round_emails(round_id)
+    _, unsent = round_emails(round_id)
     notes = [_written("apprentice", _to_apprentice, m) for m in unsent["apprentice"]]
     for mentor_ships in _group(unsent["mentor"], lambda m: m.mentor_id).values():
         notes.append(_written("mentor", _to_mentor, mentor_ships))
@@ -97,7 +97,7 @@ def _written(audience: str, write, about: Mentorship | list[Mentorship]) -> Noti
         )
 
 
-def _round_emails(round_id: int) -> tuple[Counter, dict[str, list[Mentorship]]]:
+def round_emails(round_id: int) -> tuple[Counter, dict[str, list[Mentorship]]]:
     """Per audience, how many of the round's live mentorships were told, and which wait.
 
     Mentorships nobody can be told about (a withdrawn apprentice, a partner without a
@@ -145,37 +145,6 @@ def deliver(message: EmailMessage) -> None:
     path = folder / f"{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.eml"
     path.write_bytes(bytes(message))
     logger.info("no SMTP_HOST: email kept in %s\n%s", path, message.as_string())
-
-
-@dataclass(frozen=True)
-class EmailProgress:
-    """How many of a published round's emails went out, by audience, and how many wait."""
-
-    sent: Counter
-    waiting: Counter
-    failed: list = field(default_factory=list)
-
-    @property
-    def fraction(self) -> float:
-        """Share of the round's emails sent (1.0 when there is nothing to send)."""
-        done = sum(self.sent.values())
-        left = sum(self.waiting.values()) + len(self.failed)
-        return done / (done + left) if done + left else 1.0
-
-    def told(self, audience: str) -> str:
-        """'3 of 5': mentorships whose `audience` has been told, of those running."""
-        failed = sum(failure.audience == audience for failure in self.failed)
-        total = self.sent[audience] + self.waiting[audience] + failed
-        return f"{self.sent[audience]} of {total}"
-
-
-def email_progress(round_id: int) -> EmailProgress:
-    """Emails about the round's running mentorships: sent, and still to send, by audience."""
-    told, unsent = _round_emails(round_id)
-    failed = email_failures.failures_among(unsent)
-    waiting = Counter({audience: len(m) for audience, m in unsent.items()})
-    waiting.subtract(Counter(failure.audience for failure in failed))
-    return EmailProgress(told, waiting, failed)
 
 
 def forget_address(email: str, mentorship_ids: list[int]) -> None:
