@@ -10,7 +10,7 @@ from celery import shared_task
 
 from web.extensions import db
 from web.models import Meeting
-from web.services import decline_notices, flags, meetings, reminders, surveys
+from web.services import decline_notices, ending_notices, flags, meetings, reminders, surveys
 
 logger = logging.getLogger(__name__)
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
@@ -53,7 +53,8 @@ def send_daily_reminders(today_iso: str | None = None) -> int:
     new_flags = flags.raise_flags(today)
     db.session.commit()
     due = reminders.due_emails(today) + surveys.due_surveys(today)
-    sent = _send_each(due + decline_notices.decline_notices(today), today)
+    notices = decline_notices.decline_notices(today) + ending_notices.ending_notices(today)
+    sent = _send_each(due + notices, today)
     digests, listed = flags.digest_emails(today)
     sent += _send_each(digests, today)
     flags.mark_digested(listed, today)
@@ -72,6 +73,18 @@ def send_decline_notices(mentorship_id: int) -> int:
     """Tell the apprentice, their partner and the coordinators that a mentor declined."""
     today = city_today()
     return _send_each(decline_notices.decline_notices(today, mentorship_id), today)
+
+
+@shared_task(
+    name="workers.year_tasks.send_ending_notices",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_ending_notices(mentorship_id: int) -> int:
+    """Tell both people and the partner that a coordinator ended their pair."""
+    today = city_today()
+    return _send_each(ending_notices.ending_notices(today, mentorship_id), today)
 
 
 def _send_each(due: list[reminders.DueEmail], today: date) -> int:

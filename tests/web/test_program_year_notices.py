@@ -90,3 +90,38 @@ def test_coordinators_get_one_flag_digest_a_day_listing_new_flags(
     assert late.apprentice.display_name in digests()[1].get_payload()
     assert silent.apprentice.display_name not in digests()[1].get_payload()
     assert all(f.digested_on for f in db.session.scalars(select(PairFlag)))
+
+
+def test_an_ended_pair_is_told_once_to_both_people_and_the_partner(
+    app,
+    client,
+    program,
+    smtp,  # noqa: F811
+):
+    mentorship = live_pair(program)
+    apprentice, mentor = mentorship.apprentice.user, mentorship.mentor.user
+    mentor.language = "es"
+    db.session.commit()
+    sign_in(client, program.coordinator)
+
+    page = submit(
+        client,
+        f"/coordinator/mentorships/{mentorship.id}/end",
+        {"outcome": "ended_early", "reason": "Moved out of the city"},
+    )
+
+    assert "The mentorship ended." in page.text
+    [to_apprentice] = smtp.to(apprentice.email)
+    assert "has ended your mentorship with " + mentor.name in to_apprentice.get_payload()
+    assert "Moved out of the city" not in to_apprentice.get_payload()
+    [to_mentor] = smtp.to(mentor.email)
+    assert "terminado tu mentoría" in to_mentor.get_payload()
+    [to_partner] = smtp.to(program.partner_a_user.email)
+    assert "ended early" in to_partner["Subject"]
+    assert "Reason recorded by the program team: Moved out of the city" in to_partner.get_payload()
+    assert smtp.to(program.coordinator.email) == []
+    assert len(smtp.messages) == 3
+
+    send_task("workers.year_tasks.send_ending_notices", mentorship.id)
+    run_day(utcnow().date().isoformat())
+    assert len(smtp.messages) == 3

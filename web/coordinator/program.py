@@ -11,7 +11,7 @@ from web.access import program_admin_required, role_required
 from web.coordinator import bp
 from web.coordinator.ending_forms import EndMentorshipForm
 from web.coordinator.intake_forms import MentorshipFilterForm, SendEmailsForm, cohort_choices
-from web.database import commits
+from web.database import commits, enqueue_after_commit
 from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import (
@@ -29,6 +29,7 @@ from web.services import monitoring, notifications, publishing, round_email_prog
 from web.services.paging import page_number, paginate
 
 PUBLISHED_PER_PAGE = 100
+ENDING_NOTICES_TASK = "workers.year_tasks.send_ending_notices"
 
 
 @bp.route("/rounds/<int:round_id>/publish", methods=["POST"])
@@ -165,6 +166,8 @@ def end_mentorship(mentorship_id: int):
         except DomainError as error:
             flash(str(error), "error")
             return redirect(url_for("coordinator.mentorships"))
+        if outcome != MentorshipOutcome.DECLINED:
+            enqueue_after_commit(ENDING_NOTICES_TASK, mentorship.id)
         flash(_ended_flash(mentorship, outcome, form.back_to_pool.data), "success")
         return redirect(url_for("coordinator.mentorships"))
     return render_template(
