@@ -135,8 +135,40 @@ def test_the_guardian_consents_through_a_single_use_link(client, app, program, s
         select(AuditEvent).where(AuditEvent.action == "guardian.consent_confirmed")
     )
     assert event.subject_id == profile.id and event.details == {"guardian": "Gloria Lopez"}
-    again = guardian.get(path)
-    assert again.status_code == 410 and "already confirmed" in again.get_data(as_text=True)
+    again = guardian.get(path, follow_redirects=True)
+    assert again.status_code == 200, again.text[again.text.find("<main") :][:800]
+    assert "Withdraw my consent" in again.get_data(as_text=True)
+    assert again.request.path == path + "/withdraw"
+
+
+def test_the_guardian_withdraws_consent_and_the_minors_pair_ends(client, app, program, smtp):
+    register(client, program, date_of_birth=MINOR_BIRTH, **GUARDIAN)
+    profile = the_profile()
+    path = consent_path(consent_requests(smtp, "gloria@family.example.org")[0])
+    guardian = app.test_client()
+    guardian.post(path, data={"csrf_token": csrf_token_from(guardian.get(path).text)})
+    mentor = make_mentor()
+    match_round = make_round(program.cohort, [(profile, mentor, MatchStatus.APPROVED)])
+    mentorship = publish_pair(match_round.matches[0])
+    db.session.commit()
+    smtp.messages.clear()
+
+    page = guardian.get(path + "/withdraw")
+    assert "What happens if you withdraw it" in page.text
+    withdrawn = guardian.post(path + "/withdraw", data={"csrf_token": csrf_token_from(page.text)})
+
+    assert "Your consent is withdrawn" in withdrawn.text
+    db.session.expire_all()
+    assert profile.guardian_consent_at is None and guardians.needs_consent(profile)
+    assert mentorship.status == "ended" and mentorship.end_outcome == "ended_early"
+    assert mentorship.end_reason == guardians.WITHDRAWN_REASON
+    assert profile.status == "registered" and mentor.id in profile.exclude_mentor_ids
+    assert audited("guardian.consent_withdrawn") == 1
+    [to_mentor] = smtp.to(mentor.user.email)
+    assert "ended your mentorship with Maya Lopez" in to_mentor.get_payload()
+    assert smtp.to(profile.user.email) and smtp.to("gloria@family.example.org")
+    again = guardian.get(path + "/withdraw")
+    assert again.status_code == 410 and "nothing to withdraw" in again.text
 
 
 def test_a_changed_or_expired_or_altered_link_is_refused(client, app, program, smtp):

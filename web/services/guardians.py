@@ -21,9 +21,10 @@ from web.database import enqueue_after_commit
 from web.errors_domain import DomainError
 from web.extensions import db
 from web.language import speaking
-from web.models import ApprenticeProfile, Role, User
+from web.models import ApprenticeProfile, MentorshipOutcome, Role, User
 from web.models.base import utcnow
 from web.services import audit
+from web.services.mentorships import end_mentorship, live_mentorship_for
 from web.services.minors import guardian_cc
 from web.services.notifications import absolute_url, compose
 
@@ -38,6 +39,14 @@ _BROKEN = _l("This link is not complete or was changed. Use the newest email we 
 
 class ConsentNotNeeded(DomainError):
     """The apprentice is not a minor, or their guardian has already consented."""
+
+
+class ConsentAlreadyGiven(SpentLink):
+    """The consent link was used: it now opens the page that withdraws the consent."""
+
+
+WITHDRAWN_REASON = "The parent or guardian withdrew their consent."
+ENDING_NOTICES_TASK = "workers.year_tasks.send_ending_notices"
 
 
 def needs_consent(profile: ApprenticeProfile) -> bool:
@@ -109,7 +118,7 @@ def profile_for_token(token: str, *, now: datetime | None = None) -> ApprenticeP
     if _fingerprint(profile.guardian_email) != guardian:
         raise SpentLink(_("This link was for another address: the guardian's email has changed."))
     if profile.guardian_consent_at is not None:
-        raise SpentLink(_("Consent was already confirmed with this link. Thank you."))
+        raise ConsentAlreadyGiven(_("Consent was already confirmed with this link. Thank you."))
     if (now or utcnow()) - signed_at > CONSENT_LIFETIME:
         raise SpentLink(
             _(
@@ -128,6 +137,46 @@ def confirm_consent(token: str, *, now: datetime | None = None) -> ApprenticePro
     audit.record(None, "guardian.consent_confirmed", profile, guardian=profile.guardian_name)
     db.session.flush()
     return profile
+
+
+def profile_for_withdrawal(token: str) -> ApprenticeProfile:
+    """The apprentice whose guardian's consent this link gave, while it stands (no time limit)."""
+    try:
+        payload = _serializer().loads(token)
+        apprentice_id, guardian = int(payload["apprentice"]), payload["guardian"]
+    except (BadData, KeyError, TypeError, ValueError):
+        raise InvalidLink(str(_BROKEN)) from None
+    profile = db.session.get(ApprenticeProfile, apprentice_id)
+    if profile is None or profile.user is None:
+        raise SpentLink(_("This apprentice is no longer in the program, so nothing is needed."))
+    if _fingerprint(profile.guardian_email) != guardian:
+        raise SpentLink(_("This link was for another address: the guardian's email has changed."))
+    if profile.guardian_consent_at is None:
+        raise SpentLink(_("Your consent is not given at the moment: there is nothing to withdraw."))
+    return profile
+
+
+def withdraw_consent(token: str) -> list[int]:
+    """Take the guardian's consent back: the minor's live pairs end and they wait for consent.
+
+    The apprentice stays registered, so a new consent later puts them back in the pool (never
+    with the same mentor). Returns the ids of the pairs ended; each side is told.
+    """
+    profile = profile_for_withdrawal(token)
+    profile.guardian_consent_at = None
+    profile.guardian_consent_requested_at = None
+    ended = []
+    if (mentorship := live_mentorship_for(profile)) is not None:
+        end_mentorship(
+            mentorship, MentorshipOutcome.ENDED_EARLY, WITHDRAWN_REASON, None, back_to_pool=True
+        )
+        enqueue_after_commit(ENDING_NOTICES_TASK, mentorship.id)
+        ended.append(mentorship.id)
+    audit.record(
+        None, "guardian.consent_withdrawn", profile, guardian=profile.guardian_name, ended=ended
+    )
+    db.session.flush()
+    return ended
 
 
 def consent_request_email(profile: ApprenticeProfile) -> EmailMessage:
