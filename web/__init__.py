@@ -102,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from web.language import bp as language_bp
     from web.mentors import bp as mentors_bp
     from web.outcomes import bp as outcomes_bp
+    from web.outcomes_reports import bp as outcomes_reports_bp
     from web.partners import bp as partners_bp
     from web.preferences import bp as preferences_bp
     from web.program_year import bp as program_year_bp
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mentors_bp, url_prefix="/mentor")
     app.register_blueprint(coordinator_bp, url_prefix="/coordinator")
     app.register_blueprint(admin_bp, url_prefix="/coordinator/admin")
+    app.register_blueprint(outcomes_reports_bp, url_prefix="/coordinator/outcomes")
     app.register_blueprint(partners_bp, url_prefix="/partner")
     app.register_blueprint(program_year_bp)
     app.register_blueprint(preferences_bp, url_prefix="/preferences")

@@ -45,6 +45,8 @@ def settings_from_env(instance_path: Path) -> dict:
         "MENTOR_EMAIL_DOMAINS": os.environ.get("MENTOR_EMAIL_DOMAINS", ""),
         # Days after a cohort is archived until the daily retention task erases its people.
         "RETENTION_DAYS_AFTER_ARCHIVE": int(os.environ.get("RETENTION_DAYS_AFTER_ARCHIVE", "365")),
+        # Counts from 1 to one less than this are left out of the open-data export.
+        "OPEN_DATA_MIN_COUNT": int(os.environ.get("OPEN_DATA_MIN_COUNT", "5")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _cookie_secure(production),
@@ -159,7 +161,12 @@ QUICK_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "int
 def celery_settings(redis_url: str) -> dict:
     """Celery settings: a Redis broker in production, tasks run in-process without one."""
     common = {
-        "include": ["workers.tasks", "workers.year_tasks", "workers.outcome_tasks"],
+        "include": [
+            "workers.tasks",
+            "workers.year_tasks",
+            "workers.outcome_tasks",
+            "workers.report_tasks",
+        ],
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,

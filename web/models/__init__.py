@@ -41,6 +41,7 @@ from web.models.program_year import (
     Survey,
 )
 from web.models.readiness import ReadinessCheck
+from web.models.reports import BuildStatus, ReportBuild
 from web.models.security import RecoveryCode, SecurityEvent
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "ApprenticeSkill",
     "ApprenticeStatus",
     "AuditEvent",
+    "BuildStatus",
     "CheckIn",
     "Cohort",
     "CohortYearClosing",
@@ -79,6 +81,7 @@ __all__ = [
     "ProposedMatch",
     "ReadinessCheck",
     "RecoveryCode",
+    "ReportBuild",
     "RETENTION_MONTHS",
     "ReminderSent",
     "RetentionCheck",

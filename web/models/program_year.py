@@ -115,8 +115,13 @@ class PairFlag(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     raised_on: Mapped[date] = mapped_column(Date)
     digested_on: Mapped[date | None] = mapped_column(Date)
+    # Open until a coordinator resolves it, saying what was done.
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     mentorship: Mapped[Mentorship] = relationship()
+    resolved_by: Mapped[User | None] = relationship()
 
 
 class Survey(db.Model):

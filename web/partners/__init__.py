@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("partners", __name__, template_folder="templates")
 
-from web.partners import colleagues, views  # noqa: E402,F401
+from web.partners import colleagues, outcomes, views  # noqa: E402,F401
