@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from web.api import errors, reference, views  # noqa: E402,F401
+from web.api import errors, outcomes, reference, views  # noqa: E402,F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from web.api.errors import MESSAGES
+from web.api.outcomes_schema import outcomes_schema
 from web.api.params import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, STATUSES
 from web.models import MentorshipStatus
 from web.partners.services import LARGEST_ID
@@ -93,6 +94,18 @@ def _paths() -> dict:
             _ok("ApprenticePage", "One page of apprentices", LINK_HEADER),
             params=["cohort_id", "page", "per_page", "status"],
             errors=(400, 401, 404),
+        ),
+        "/outcomes": _operation(
+            "getOutcomes",
+            "Completion, NPS, goals, skills, hires and retention of the partner's apprentices",
+            _ok("Outcomes", "The partner's outcomes report"),
+        ),
+        "/cohorts/{cohort_id}/outcomes": _operation(
+            "getCohortOutcomes",
+            "The outcomes report of the partner's apprentices in one cohort",
+            _ok("Outcomes", "The cohort's outcomes report, this partner's apprentices only"),
+            params=["cohort_id"],
+            errors=(401, 404),
         ),
         "/apprentices/{apprentice_id}": _operation(
             "getApprentice",
@@ -199,6 +212,7 @@ def _schemas() -> dict:
             }
         ),
         "ApprenticeDetail": _object(_apprentice_properties() | _detail_properties()),
+        "Outcomes": outcomes_schema(),
     }
 
 
