@@ -6,6 +6,7 @@ bp = Blueprint("coordinator", __name__, template_folder="templates")
 
 from web.coordinator import (  # noqa: E402,F401
     erasure,
+    feedback,
     intake,
     mentors,
     program,
