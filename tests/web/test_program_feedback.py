@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
@@ -125,7 +126,9 @@ def test_reviewers_read_but_do_not_resolve_and_partners_see_neither(app, client,
     assert page.status_code == 200 and "/resolve" not in page.get_data(as_text=True)
     token_page = client.get("/coordinator/surveys").get_data(as_text=True)
     assert "Survey answers" in token_page
-    refused = client.post(f"/coordinator/flags/{flag.id}/resolve", data={})
+    # The sign-out form of the navigation carries the session's token.
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))[1]
+    refused = client.post(f"/coordinator/flags/{flag.id}/resolve", data={"csrf_token": token})
     assert refused.status_code == 403
     partner = switch_person(app, program.partner_a_user)
     for url in (
