@@ -9,6 +9,7 @@ import re
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import event, func, select, update
@@ -21,16 +22,23 @@ from web.demo import DEMO_PASSWORD, load_demo_program
 from web.extensions import db
 from web.models import (
     ApprenticeProfile,
+    CheckIn,
     Cohort,
+    Goal,
     MatchRound,
     MentorProfile,
     Mentorship,
     MentorshipStatus,
     MentorVetting,
+    Outcome,
+    PairFlag,
     Role,
+    Skill,
+    Survey,
     UnmatchedApprentice,
     User,
 )
+from web.models.base import utcnow
 from web.services import mentorships, publishing, rounds, stated_preferences
 
 
@@ -89,6 +97,7 @@ def build_sized_program(template: Path, folder: Path, apprentices: int) -> Sized
         db.session.commit()
         _confirm_half(coordinator)
         _open_preferences(cohort, coordinator)
+        _program_year_rows()
         program = SizedProgram(app, cohort.id, match_round.id, _busiest_mentor())
         program.post_statements = post_statements
         program.round_statements = _statements_of_a_round(cohort, coordinator)
@@ -180,6 +189,33 @@ def _mentor_with_room() -> str:
         .order_by(MentorProfile.id)
     )
     return next(m.user.email for m in mentors if m.capacity > taken.get(m.id, 0))
+
+
+def _program_year_rows() -> None:
+    """Each running pair: check-ins with notes, an answered survey, a goal met, a flag, a hire."""
+    running = db.session.scalars(
+        select(Mentorship).where(Mentorship.status == MentorshipStatus.ACTIVE)
+    ).all()
+    skill_ids = list(db.session.scalars(select(Skill.id).limit(2)))
+    for n, mentorship in enumerate(running):
+        apprentice_user, mentor_user = mentorship.apprentice.user, mentorship.mentor.user
+        db.session.add_all(
+            [
+                CheckIn(mentorship=mentorship, author_id=mentor_user.id, author_role="mentor",
+                        month="2027-04", rating=1 + n % 5, note="On track"),
+                Survey(mentorship=mentorship, respondent=apprentice_user, kind="pulse",
+                       sent_on=date(2027, 5, 1), answered_at=utcnow(), satisfaction=1 + n % 5,
+                       would_recommend=n % 11, comment="Helpful"),
+                Goal(mentorship=mentorship, title="Ship a pull request", skill_ids=skill_ids,
+                     agreed_at=utcnow(), met_at=utcnow() if n % 2 else None),
+                PairFlag(mentorship=mentorship, kind="idle", period=f"p{n}", reason="Idle",
+                         raised_on=date(2027, 5, 1)),
+                Outcome(apprentice_id=mentorship.apprentice_id, kind="hired",
+                        department=f"Department {n % 3}", job_title="IT Engineer",
+                        occurred_on=date(2027, 6, 1)),
+            ]
+        )  # fmt: skip
+    db.session.commit()
 
 
 def _busiest_mentor() -> int:

@@ -4,10 +4,11 @@ run as many SQL statements at 200 apprentices as at 40."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from tests.web.program_at_size import build_sized_program, counted_statements
 from web.extensions import db
-from web.models import Role
+from web.models import Mentorship, Role
 
 SMALL, LARGE = 40, 200
 POSTS = (
@@ -32,6 +33,14 @@ PAGES = {
     "mentorships, flagged": (Role.COORDINATOR, "/coordinator/mentorships?flagged=y"),
     "mentors": (Role.COORDINATOR, "/coordinator/mentors"),
     "one mentor": (Role.COORDINATOR, "/coordinator/mentors/{mentor}"),
+    "one mentorship": (Role.COORDINATOR, "/coordinator/mentorships/{mentorship}"),
+    "survey answers": (Role.COORDINATOR, "/coordinator/surveys"),
+    "open flags": (Role.COORDINATOR, "/coordinator/flags"),
+    "outcomes report": (Role.COORDINATOR, "/coordinator/outcomes/"),
+    "outcomes CSV": (Role.COORDINATOR, "/coordinator/outcomes/skills.csv"),
+    "open-data CSV": (Role.COORDINATOR, "/coordinator/outcomes/open-data.csv"),
+    "partner outcomes": (Role.PARTNER, "/partner/outcomes"),
+    "API outcomes": (None, "/api/v1/outcomes"),
     "audit log": (Role.COORDINATOR, "/coordinator/audit"),
     "audit CSV": (Role.COORDINATOR, "/coordinator/audit.csv"),
     "close the year": (Role.COORDINATOR, "/coordinator/cohorts/{cohort}/close-year"),
@@ -70,6 +79,7 @@ def _statements(program) -> dict[str, int]:
     }
     with program.app.app_context():
         engine = db.engine
+        ids["mentorship"] = db.session.scalar(select(func.min(Mentorship.id)))
     # Each request runs in its own app context and session, as in production.
     for name, (role, url) in PAGES.items():
         client = program.clients[role] if role else program.app.test_client()
