@@ -13,7 +13,7 @@ from tests.web import outcomes_expected as expected
 from tests.web.outcomes_data import build_outcomes_program
 from web.extensions import db
 from web.models import ReportBuild
-from web.services.outcome_reports import ReportScope, build_report
+from web.services.outcome_reports import SECTIONS, ReportScope, build_report
 
 
 def _by(section: dict, *keys: str) -> dict:
@@ -135,3 +135,26 @@ def test_partner_sees_its_own_report_and_no_one_elses(app, client, program):
     assert client.get("/partner/outcomes/unknown.csv").status_code == 404
     for url in ("/coordinator/outcomes/", "/coordinator/outcomes/open-data.csv"):
         assert client.get(url).status_code == 403
+
+
+def test_a_build_reports_its_progress_after_each_section(app, program):
+    build_outcomes_program(program, seed=3)
+    seen = []
+    build_report(ReportScope(), lambda fraction, section: seen.append((fraction, section)))
+    assert [section for _, section in seen] == list(SECTIONS)
+    assert [fraction for fraction, _ in seen] == [n / len(SECTIONS) for n in range(1, 7)]
+
+
+def test_a_failed_build_says_so_and_the_next_view_asks_again(app, client, program, monkeypatch):
+    build_outcomes_program(program, seed=3)
+    sign_in(client, program.coordinator)
+
+    def broken(scope):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(SECTIONS, "skills", broken)
+    html = client.get("/coordinator/outcomes/").get_data(as_text=True)
+    assert "The report could not be built" in html and "disk full" in html
+    assert client.get("/coordinator/outcomes/progress.json").get_json()["status"] == "failed"
+    monkeypatch.undo()
+    assert 'id="chart-skills"' in client.get("/coordinator/outcomes/").get_data(as_text=True)
