@@ -66,6 +66,7 @@ def page_context(partner_id: int | None) -> dict:
         else "partners.outcomes_csv",
         "section_titles": labels.SECTION_TITLES,
         "section_intros": labels.SECTION_INTROS,
+        "chart_values": labels.CHART_VALUES,
         "column_labels": labels.COLUMN_LABELS,
         "chart_rows": charts.chart_rows,
         "shown": charts.shown,

@@ -26,6 +26,14 @@ SECTION_INTROS = {
     "hires": _l("Apprentices hired by the city after the program."),
     "retention": _l("Whether hired apprentices still work for the city 6 and 12 months later."),
 }
+CHART_VALUES = {
+    "completion": _l("Completion rate"),
+    "nps": _l("Net promoter score (-100 to 100)"),
+    "goals": _l("Share of agreed goals met"),
+    "skills": _l("Goals signed off"),
+    "hires": _l("Hires"),
+    "retention": _l("Still employed, of checks answered"),
+}
 COLUMN_LABELS = {
     "cohort": _l("Cohort"),
     "mentorships": _l("Mentorships"),
