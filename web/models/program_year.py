@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -106,7 +107,10 @@ class PairFlag(db.Model):
     """Something about a pair a coordinator should look at."""
 
     __tablename__ = "pair_flags"
-    __table_args__ = (UniqueConstraint("mentorship_id", "kind", "period"),)
+    __table_args__ = (
+        UniqueConstraint("mentorship_id", "kind", "period"),
+        Index("ix_pair_flags_open", "resolved_at", "id"),
+    )
 
     id: Mapped[int_pk]
     mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))
