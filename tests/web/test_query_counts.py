@@ -39,7 +39,7 @@ PAGES = {
     "outcomes report": (Role.COORDINATOR, "/coordinator/outcomes/"),
     "outcomes CSV": (Role.COORDINATOR, "/coordinator/outcomes/skills.csv"),
     "open-data CSV": (Role.COORDINATOR, "/coordinator/outcomes/open-data.csv"),
-    "partner outcomes": (Role.PARTNER, "/partner/outcomes"),
+    "partner outcomes report": (Role.PARTNER, "/partner/outcomes"),
     "API outcomes": (None, "/api/v1/outcomes"),
     "audit log": (Role.COORDINATOR, "/coordinator/audit"),
     "audit CSV": (Role.COORDINATOR, "/coordinator/audit.csv"),
