@@ -49,7 +49,7 @@ STORED_TEXT = (
     (ReadinessCheck, (), ("result",)),
     (Meeting, ("topic", "place"), ()),
     (Goal, ("title",), ()),
-    (PairFlag, ("reason",), ()),
+    (PairFlag, ("reason", "resolution"), ()),
     (Survey, ("comment",), ()),
 )
 SHORTEST_WORD = 3  # shorter "names" (initials) would rewrite unrelated words
