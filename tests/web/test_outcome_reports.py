@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,8 @@ from tests.conftest import sign_in
 from tests.web import outcomes_expected as expected
 from tests.web.outcomes_data import build_outcomes_program
 from web.extensions import db
-from web.models import ReportBuild
+from web.models import ApprenticeProfile, ReportBuild
+from web.services import city_titles, outcomes
 from web.services.outcome_reports import SECTIONS, ReportScope, build_report
 
 
@@ -158,3 +160,18 @@ def test_a_failed_build_says_so_and_the_next_view_asks_again(app, client, progra
     assert client.get("/coordinator/outcomes/progress.json").get_json()["status"] == "failed"
     monkeypatch.undo()
     assert 'id="chart-skills"' in client.get("/coordinator/outcomes/").get_data(as_text=True)
+
+
+def test_a_hire_recorded_after_a_build_shows_on_the_next_view(app, client, program):
+    build_outcomes_program(program, seed=3)
+    sign_in(client, program.coordinator)
+    client.get("/coordinator/outcomes/")
+    department, title = city_titles.city_positions()[-1]
+    apprentice = db.session.scalar(select(ApprenticeProfile).order_by(ApprenticeProfile.id))
+    answers = outcomes.OutcomeAnswers("hired", department, title, date(2027, 12, 1))
+    outcomes.add_outcome(apprentice, answers, program.coordinator, date(2028, 1, 1))
+    db.session.commit()
+    html = client.get("/coordinator/outcomes/").get_data(as_text=True)
+    build = db.session.scalar(select(ReportBuild).where(ReportBuild.scope == "program"))
+    _check_report(build.result)
+    assert department in html and title in html
