@@ -46,7 +46,10 @@ def suppress(table: CountTable, threshold: int) -> np.ndarray:
         pinned = _pinned_cell(grid, lines, hidden)
         if pinned is None:
             break
-        _hide_partner(grid, _lines_through(lines, pinned), hidden)
+        if not _hide_partner(grid, _lines_through(lines, pinned), hidden):
+            # Nothing left to hide beside it: publish none of the table rather than leak.
+            hidden |= {cell for cell, _ in np.ndenumerate(grid)}
+            break
     table.hidden = hidden
     return grid
 
@@ -77,13 +80,14 @@ def _complete_lines(grid, lines, hidden: set) -> None:
                 changed = True
 
 
-def _hide_partner(grid, lines, hidden: set) -> None:
+def _hide_partner(grid, lines, hidden: set) -> bool:
     """Hide the smallest published cell of the first line that has one (non-zero first)."""
     for line in lines:
         shown = [cell for cell in line if cell not in hidden]
         if shown:
             hidden.add(min(shown, key=lambda cell: (grid[cell] == 0, grid[cell], cell)))
-            return
+            return True
+    return False
 
 
 def _pinned_cell(grid, lines, hidden: set) -> tuple[int, int] | None:
