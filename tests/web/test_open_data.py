@@ -144,6 +144,9 @@ def test_the_data_dictionary_explains_every_table_and_measure(app, client, progr
     assert {r["measure"] for r in rows} - {"total"} <= named
     assert {"cohort", "table", "row", "measure", "value", "status"} <= named
     assert "from 1 to 4" in dictionary.get_data(as_text=True)
+    markdown = client.get("/coordinator/outcomes/open-data-dictionary.md").get_data(as_text=True)
+    assert markdown.startswith("# Pathways open data")
+    assert all(f"| `{name}` |" in markdown for name in named)
 
 
 @pytest.mark.parametrize("seed", range(40))

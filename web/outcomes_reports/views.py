@@ -60,3 +60,12 @@ def open_data_dictionary_csv() -> Response:
     text = open_data_dictionary.dictionary_csv(current_app.config["OPEN_DATA_MIN_COUNT"])
     disposition = 'attachment; filename="pathways-open-data-dictionary.csv"'
     return Response(text, mimetype="text/csv", headers={"Content-Disposition": disposition})
+
+
+@bp.get("/open-data-dictionary.md")
+@role_required(Role.COORDINATOR)
+def open_data_dictionary_markdown() -> Response:
+    """The data dictionary as Markdown, to paste into the data portal's description."""
+    text = open_data_dictionary.dictionary_markdown(current_app.config["OPEN_DATA_MIN_COUNT"])
+    disposition = 'attachment; filename="pathways-open-data-dictionary.md"'
+    return Response(text, mimetype="text/markdown", headers={"Content-Disposition": disposition})

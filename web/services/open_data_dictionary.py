@@ -108,3 +108,16 @@ def dictionary_csv(threshold: int) -> str:
     for row in dictionary_rows(threshold):
         writer.writerow(safe_row(row))
     return out.getvalue()
+
+
+def dictionary_markdown(threshold: int) -> str:
+    """The data dictionary as a Markdown table, for the data portal's description page."""
+    lines = [
+        "# Pathways open data: data dictionary",
+        "",
+        "| Name | Kind | Description |",
+        "| --- | --- | --- |",
+    ]
+    for name, kind, description in dictionary_rows(threshold):
+        lines.append(f"| `{name}` | {kind} | {description.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
