@@ -10,6 +10,7 @@ from flask import stream_with_context, url_for
 from werkzeug.wrappers import Response
 
 from web.csv_cells import safe_row
+from web.outcomes_reports import charts, labels
 from web.services import report_builds
 from web.services.outcome_reports import SECTIONS, ReportScope
 
@@ -57,8 +58,6 @@ def section_response(partner_id: int | None, section: str) -> Response:
 
 def page_context(partner_id: int | None) -> dict:
     """What the report template needs besides the kept build: labels and chart helpers."""
-    from web.outcomes_reports import charts, labels
-
     return {
         "progress_url": progress_url(partner_id),
         "csv_endpoint": "outcomes_reports.section_csv"
