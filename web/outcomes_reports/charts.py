@@ -56,3 +56,14 @@ def _nps_label(row: list, at: dict) -> str:
     survey = VALUE_LABELS.get(row[at["survey"]], row[at["survey"]])
     side = VALUE_LABELS.get(row[at["respondent"]], row[at["respondent"]])
     return f"{row[at['cohort']]} · {survey} · {side}"
+
+
+def chart_axis(section: dict, rows: list[tuple[str, float, str]]) -> tuple[float, list[str]]:
+    """The bars' full scale and the axis ticks: 0-100% for shares, the score's size for NPS."""
+    if section["key"] in ("completion", "goals", "retention"):
+        return 100, ["0%", "50%", "100%"]
+    if section["key"] == "nps":
+        return 100, ["0", "±50", "±100"]
+    peak = max((abs(value) for _, value, _ in rows), default=0)
+    ticks = [0, peak / 2, peak] if peak % 2 == 0 else [0, peak]
+    return peak, [f"{tick:g}" for tick in ticks]

@@ -68,5 +68,6 @@ def page_context(partner_id: int | None) -> dict:
         "chart_values": labels.CHART_VALUES,
         "column_labels": labels.COLUMN_LABELS,
         "chart_rows": charts.chart_rows,
+        "chart_axis": charts.chart_axis,
         "shown": charts.shown,
     }
