@@ -53,6 +53,7 @@ class SizedProgram:
     round_statements: int = 0
     next_round_id: int = 0
     unmatched_id: int = 0
+    mentorship_id: int = 0
     post_statements: dict = field(default_factory=dict)
     clients: dict = field(default_factory=dict)
     emails: dict = field(default_factory=dict)
@@ -99,6 +100,7 @@ def build_sized_program(template: Path, folder: Path, apprentices: int) -> Sized
         _open_preferences(cohort, coordinator)
         _program_year_rows()
         program = SizedProgram(app, cohort.id, match_round.id, _busiest_mentor())
+        program.mentorship_id = db.session.scalar(select(func.min(Mentorship.id)))
         program.post_statements = post_statements
         program.round_statements = _statements_of_a_round(cohort, coordinator)
         finish_some_with_outcomes(coordinator)

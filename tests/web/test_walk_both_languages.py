@@ -51,6 +51,7 @@ def _url(program, url: str) -> str:
         "mentor": program.mentor_id,
         "next_round": program.next_round_id,
         "unmatched": program.unmatched_id,
+        "mentorship": program.mentorship_id,
     }
     return url.format(**ids)
 
