@@ -1,4 +1,9 @@
-"""Browser fixtures: the app served on a local port and headless Debian Chromium."""
+"""Fixtures of the web tests: the same test on SQLite and PostgreSQL, and the browser.
+
+`any_app` runs a test on SQLite, then on a scratch PostgreSQL database (`pg_stack`, one per
+test module); `pg_app` is that PostgreSQL app alone. `live_server`, `browser`, `phone` and
+`check_page` drive the app served on a local port in headless Debian Chromium.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,19 @@ import threading
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from tests.conftest import require_service
+from tests.conftest import build_program, require_service, sign_in
+from tests.conftest import test_config as settings_for
+from tests.factories import make_apprentice, make_mentor, make_round, publish_pair
+from tests.services import postgres_reachable, scratch_database
+from tests.web.emptying import empty_tables
 from web import create_app
 from web.demo import load_demo_program
 from web.extensions import db
+from web.models import MatchStatus
+from web.services.taxonomy import ensure_skills
 
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
@@ -123,3 +135,51 @@ def clock(monkeypatch) -> Clock:
     monkeypatch.setattr("web.auth.views.clock", fake)
     monkeypatch.setattr("web.auth.mfa_views.clock", fake)
     return fake
+
+
+@pytest.fixture(scope="module")
+def pg_stack(tmp_path_factory):
+    """An app on a scratch PostgreSQL database migrated to the head, tasks run in-process."""
+    require_service("PostgreSQL", postgres_reachable())
+    with scratch_database() as database_url:
+        url = database_url.replace("postgresql://", "postgresql+psycopg://")
+        app = create_app(settings_for(url), instance_path=str(tmp_path_factory.mktemp("pg")))
+        with app.app_context():
+            upgrade()
+            ensure_skills()
+            db.session.commit()
+        yield app
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def pg_app(pg_stack):
+    """The PostgreSQL app in an app context; every table but skills emptied afterwards."""
+    with pg_stack.app_context():
+        yield pg_stack
+        db.session.remove()
+        empty_tables()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app(request, app):
+    """The test's app on SQLite, then on PostgreSQL (every table but skills emptied after)."""
+    if request.param == "sqlite":
+        yield app
+        return
+    yield request.getfixturevalue("pg_app")
+
+
+@pytest.fixture
+def world(any_app):
+    """A program with one published pair, and a client signed in as its coordinator."""
+    program = build_program()
+    match = make_round(
+        program.cohort, [(make_apprentice(program), make_mentor(), MatchStatus.APPROVED)]
+    ).matches[0]
+    mentorship = publish_pair(match)
+    db.session.commit()
+    client = any_app.test_client()
+    sign_in(client, program.coordinator)
+    return client, program, mentorship

@@ -5,26 +5,15 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from tests.conftest import build_program
 from tests.web.api_tokens import bearer_for
-from tests.web.emptying import empty_tables
-from tests.web.test_robustness import pg_stack  # noqa: F401  (the PostgreSQL app fixture)
 from web.api import auth
 from web.api import views as api_views
 from web.extensions import db
 from web.models import ApiToken
 from web.models.base import utcnow
-
-
-@pytest.fixture
-def pg_app(pg_stack):  # noqa: F811
-    with pg_stack.app_context():
-        yield pg_stack
-        db.session.remove()
-        empty_tables()
 
 
 def test_use_is_recorded_at_most_once_a_minute(app, program):

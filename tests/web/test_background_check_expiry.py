@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from tests.conftest import build_program, make_user, sign_in, submit
 from tests.factories import make_apprentice, make_mentor, make_round, publish_pair
-from tests.web import test_robustness
 from web.database import send_task
 from web.extensions import db
 from web.models import AuditEvent, MatchStatus, Mentorship, Role
@@ -23,9 +22,6 @@ from web.services import background_checks, check_expiry, program_admins, publis
 from web.services.matching_inputs import mentor_input
 
 TASK = "workers.tasks.check_background_check_expiry"
-
-any_app = test_robustness.any_app  # the fixture: the test on SQLite and on PostgreSQL
-pg_stack = test_robustness.pg_stack
 
 
 @pytest.fixture

@@ -8,12 +8,11 @@ import io
 from flask import g
 
 from tests.conftest import sign_in
-from tests.web.test_robustness import any_app, pg_stack, world  # noqa: F401  (fixtures)
 from web.extensions import db
 from web.services import audit, reports
 
 
-def test_the_audit_csv_streams_every_event_across_batches(world, monkeypatch):  # noqa: F811
+def test_the_audit_csv_streams_every_event_across_batches(world, monkeypatch):
     client, program, mentorship = world
     monkeypatch.setattr(reports, "CSV_BATCH", 7)
     for n in range(20):
@@ -28,7 +27,7 @@ def test_the_audit_csv_streams_every_event_across_batches(world, monkeypatch):  
     assert all(r["subject"].startswith("Mentorship ") for r in notes)
 
 
-def test_the_partner_csv_streams_with_the_mentor(world, any_app):  # noqa: F811
+def test_the_partner_csv_streams_with_the_mentor(world, any_app):
     _, program, mentorship = world
     for cached in ("_login_user", "csrf_token"):  # the coordinator's, in this app context
         g.pop(cached, None)

@@ -18,22 +18,11 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import build_program, csrf_token_from, sign_in
 from tests.factories import make_apprentice, make_mentor, make_round
-from tests.web.emptying import empty_tables
 from tests.web.test_apprentices_registration import apprentice_form
-from tests.web.test_robustness import pg_stack  # noqa: F401
 from web.extensions import db
 from web.models import AuditEvent, MatchStatus, Mentorship, User
 
 TWICE = 2
-
-
-@pytest.fixture
-def pg_app(pg_stack):  # noqa: F811
-    """The PostgreSQL app; every table but skills emptied afterwards."""
-    with pg_stack.app_context():
-        yield pg_stack
-        db.session.remove()
-        empty_tables()
 
 
 class CommitTogether:

@@ -9,7 +9,6 @@ from sqlalchemy import select, text
 
 from tests.conftest import build_program, make_user, sign_in, submit
 from tests.factories import make_apprentice, make_mentor, make_round, publish_pair
-from tests.web.databases import any_app, pg_database  # noqa: F401
 from web.extensions import db
 from web.models import (
     AuditEvent,
@@ -46,7 +45,7 @@ def assert_nowhere(*words: str) -> None:
 
 
 @pytest.fixture
-def crowded_round(any_app):  # noqa: F811
+def crowded_round(any_app):
     """One mentor with one place and three apprentices who all fit: two are told who got it."""
     program = build_program()
     mentor = make_mentor()
@@ -64,7 +63,7 @@ def crowded_round(any_app):  # noqa: F811
 
 
 def test_withdrawal_removes_the_name_from_other_apprentices_unmatched_reasons(
-    any_app,  # noqa: F811
+    any_app,
     crowded_round,
 ):
     program, match_round, winner, mentor, _ = crowded_round
@@ -112,7 +111,7 @@ def make_mentorship_with_note(program, mentor, note: str) -> int:
     return check_in.id
 
 
-def test_a_coordinator_erases_a_mentor_everywhere(any_app, crowded_round):  # noqa: F811
+def test_a_coordinator_erases_a_mentor_everywhere(any_app, crowded_round):
     program, _round, _winner, mentor, _ = crowded_round
     email = mentor.user.email
     client = any_app.test_client()
@@ -138,7 +137,7 @@ def test_a_coordinator_erases_a_mentor_everywhere(any_app, crowded_round):  # no
     assert event.actor_id == program.coordinator.id and event.subject_id == mentor.id
 
 
-def test_a_mentor_with_a_running_mentorship_is_not_erased_and_is_told_why(any_app):  # noqa: F811
+def test_a_mentor_with_a_running_mentorship_is_not_erased_and_is_told_why(any_app):
     program = build_program()
     mentor = make_mentor()
     match = make_round(
@@ -160,7 +159,7 @@ def test_a_mentor_with_a_running_mentorship_is_not_erased_and_is_told_why(any_ap
     assert refused is not None and "End that mentorship first" in refused.reason
 
 
-def test_a_mentor_erases_their_own_data_and_is_signed_out(any_app):  # noqa: F811
+def test_a_mentor_erases_their_own_data_and_is_signed_out(any_app):
     build_program()
     mentor = make_mentor()
     db.session.commit()
@@ -176,7 +175,7 @@ def test_a_mentor_erases_their_own_data_and_is_signed_out(any_app):  # noqa: F81
 
 
 @pytest.mark.parametrize("by", ["coordinator", "themselves"])
-def test_partner_contacts_can_be_erased(any_app, by):  # noqa: F811
+def test_partner_contacts_can_be_erased(any_app, by):
     program = build_program()
     contact = make_user(Role.PARTNER, "lee@lakeshore.example.org", "Lee Park", program.partner_a)
     db.session.add(AuditEvent(action="note", subject_type="X", subject_id=1, reason="Ask Lee Park"))
@@ -199,7 +198,7 @@ def test_partner_contacts_can_be_erased(any_app, by):  # noqa: F811
     assert "partner_contact.erased" in actions
 
 
-def test_only_coordinators_erase_others(any_app):  # noqa: F811
+def test_only_coordinators_erase_others(any_app):
     program = build_program()
     mentor = make_mentor()
     db.session.commit()
@@ -212,7 +211,7 @@ def test_only_coordinators_erase_others(any_app):  # noqa: F811
     assert db.session.get(MentorProfile, mentor.id).user.erased_at is None
 
 
-def test_many_names_are_scrubbed_in_one_go(any_app):  # noqa: F811
+def test_many_names_are_scrubbed_in_one_go(any_app):
     names = [f"Person Number{n:03d}" for n in range(300)]
     db.session.add(
         AuditEvent(action="note", subject_type="X", subject_id=1, reason=" and ".join(names))
@@ -224,7 +223,7 @@ def test_many_names_are_scrubbed_in_one_go(any_app):  # noqa: F811
     assert reason == " and ".join(["someone"] * 300)
 
 
-def test_a_coordinator_withdraws_an_apprentice_on_their_behalf(any_app):  # noqa: F811
+def test_a_coordinator_withdraws_an_apprentice_on_their_behalf(any_app):
     program = build_program()
     apprentice = make_apprentice(program)
     match = make_round(program.cohort, [(apprentice, make_mentor(), MatchStatus.APPROVED)])

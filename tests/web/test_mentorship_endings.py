@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from tests.conftest import build_program, sign_in, submit
 from tests.factories import make_apprentice, make_mentor, make_round, publish_pair
-from tests.web.databases import any_app, pg_database  # noqa: F401
 from web.extensions import db
 from web.models import (
     ApprenticeProfile,
@@ -24,7 +23,7 @@ from web.services import rounds
 
 
 @pytest.fixture
-def pair(any_app):  # noqa: F811
+def pair(any_app):
     """A running pair, and a spare mentor who fits its apprentice."""
     program = build_program()
     apprentice, mentor = make_apprentice(program), make_mentor()
@@ -36,7 +35,7 @@ def pair(any_app):  # noqa: F811
 
 
 @pytest.fixture
-def ending(any_app, pair):  # noqa: F811
+def ending(any_app, pair):
     """The running pair, and a client signed in as the coordinator."""
     program, mentorship = pair
     client = any_app.test_client()
@@ -140,7 +139,7 @@ def test_refused_endings_say_why_keep_the_text_and_change_nothing(ending, form, 
     assert ended_event() is None
 
 
-def test_the_mentors_own_decline_is_recorded_as_declined(any_app, pair):  # noqa: F811
+def test_the_mentors_own_decline_is_recorded_as_declined(any_app, pair):
     _program, mentorship = pair
     mentorship.status = MentorshipStatus.AWAITING_MENTOR
     db.session.commit()

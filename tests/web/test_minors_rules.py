@@ -14,7 +14,6 @@ from tests.conftest import build_program, require_service
 from tests.conftest import test_config as settings_for
 from tests.factories import make_apprentice, make_mentor
 from tests.services import postgres_reachable, scratch_database
-from tests.web import test_robustness
 from tests.web.test_intake import APPRENTICE_HEADER
 from web import create_app
 from web.extensions import db
@@ -26,9 +25,6 @@ ROW = (
     "{id},{name},{email},Lakeshore Community College,software_development,python,"
     "mon 17:00-20:00,remote,,english,{born},,{guardian}\n"
 )
-
-any_app = test_robustness.any_app  # the fixture: the test on SQLite and on PostgreSQL
-pg_stack = test_robustness.pg_stack
 
 
 def run_round(program) -> MatchRound:

@@ -10,13 +10,9 @@ from sqlalchemy import func, select
 
 from tests.conftest import build_program, csrf_token_from, sign_in
 from tests.factories import make_apprentice, make_mentor, make_round
-from tests.web import test_robustness
 from web.extensions import db
 from web.models import AuditEvent, MatchStatus, Mentorship, RoundStatus
 from web.services import publishing
-
-any_app = test_robustness.any_app  # the fixture: the test on SQLite and on PostgreSQL
-pg_stack = test_robustness.pg_stack
 
 
 @pytest.fixture

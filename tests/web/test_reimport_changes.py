@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from tests.conftest import build_program, csrf_token_from, sign_in
 from tests.factories import make_apprentice, make_mentor, make_round, publish_pair
-from tests.web.databases import any_app, pg_database  # noqa: F401
 from tests.web.test_intake import APPRENTICE_HEADER, MENTOR_HEADER, upload
 from web.extensions import db
 from web.models import (
@@ -45,7 +44,7 @@ def apprentice_row(user: User, partner: str) -> str:
 
 
 @pytest.fixture
-def world(any_app):  # noqa: F811
+def world(any_app):
     """An active apprentice, one only registered, a second cohort, and the coordinator."""
     program = build_program()
     fall = Cohort(name="2027 Fall", starts_on=date(2027, 9, 1))

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from tests.conftest import build_program
 from tests.factories import make_apprentice, make_mentor, make_round, publish_pair
-from tests.web.databases import any_app, pg_database  # noqa: F401
 from tests.web.test_erasure import assert_nowhere
 from web.database import send_task
 from web.extensions import db
@@ -39,7 +38,7 @@ def archived(days_before: int) -> datetime:
 
 
 @pytest.fixture
-def cohorts(any_app):  # noqa: F811
+def cohorts(any_app):
     """An old archived cohort with a round and a pair, a recently archived one, an open one."""
     program = build_program()
     old = program.cohort
@@ -115,7 +114,7 @@ def test_only_cohorts_past_the_period_are_erased_keeping_their_counts(cohorts):
     assert event.subject_id == old.id and event.details["retention_days"] == 365
 
 
-def test_the_daily_task_uses_the_configured_period_and_runs_once_per_cohort(any_app, cohorts):  # noqa: F811
+def test_the_daily_task_uses_the_configured_period_and_runs_once_per_cohort(any_app, cohorts):
     _program, old, recent, _running, _gone, _kept = cohorts
     assert any_app.config["RETENTION_DAYS_AFTER_ARCHIVE"] == 365
     any_app.config["RETENTION_DAYS_AFTER_ARCHIVE"] = 90

@@ -5,65 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from flask_migrate import upgrade
 
-from tests.conftest import build_program, csrf_token_from, require_service, sign_in, submit
-from tests.conftest import test_config as settings_for
-from tests.factories import make_apprentice, make_mentor, make_round, publish_pair
-from tests.services import postgres_reachable, scratch_database
-from tests.web.emptying import empty_tables
+from tests.conftest import build_program, csrf_token_from, sign_in, submit
 from tests.web.test_apprentices_registration import apprentice_form
-from web import create_app
-from web.extensions import db
-from web.models import MatchStatus
 from web.models.base import LARGEST_ID
-from web.services.taxonomy import ensure_skills
 
 TOO_BIG = 99999999999  # past PostgreSQL's 32-bit integer ids
 NUL_SAYS = "NUL character"
-
-
-@pytest.fixture(scope="module")
-def pg_stack(tmp_path_factory):
-    """An app on a scratch PostgreSQL database, tasks run in-process."""
-    require_service("PostgreSQL", postgres_reachable())
-    with scratch_database() as database_url:
-        url = database_url.replace("postgresql://", "postgresql+psycopg://")
-        app = create_app(settings_for(url), instance_path=str(tmp_path_factory.mktemp("pg")))
-        with app.app_context():
-            upgrade()
-            ensure_skills()
-            db.session.commit()
-        yield app
-        with app.app_context():
-            db.engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_app(request, app):
-    """The same test on SQLite and on PostgreSQL, where out-of-range input used to fail."""
-    if request.param == "sqlite":
-        yield app
-        return
-    pg_app = request.getfixturevalue("pg_stack")
-    with pg_app.app_context():
-        yield pg_app
-        db.session.remove()
-        empty_tables()
-
-
-@pytest.fixture
-def world(any_app):
-    """A program with one published pair, and a client signed in as its coordinator."""
-    program = build_program()
-    match = make_round(
-        program.cohort, [(make_apprentice(program), make_mentor(), MatchStatus.APPROVED)]
-    ).matches[0]
-    mentorship = publish_pair(match)
-    db.session.commit()
-    client = any_app.test_client()
-    sign_in(client, program.coordinator)
-    return client, program, mentorship
 
 
 def test_the_largest_id_is_the_one_place_that_says_32_bits():
