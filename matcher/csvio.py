@@ -64,13 +64,20 @@ class CsvProblem:
 class CsvProblems(Exception):
     """Every problem found in a file; nothing was imported.
 
-    `parsed` holds the (line, person) records that were read cleanly, so a caller can check
-    them further and report every problem of the file at once.
+    `parsed` holds the (line, person) records that were read cleanly; `refused` the records
+    with a bad cell, built from what could be read (a bad cell left at its default). A caller
+    can check both further and report every problem of every line of the file at once.
     """
 
-    def __init__(self, problems: Sequence[CsvProblem], parsed: Sequence[tuple[int, Any]] = ()):
+    def __init__(
+        self,
+        problems: Sequence[CsvProblem],
+        parsed: Sequence[tuple[int, Any]] = (),
+        refused: Sequence[tuple[int, Any]] = (),
+    ):
         self.problems = list(problems)
         self.parsed = list(parsed)
+        self.refused = list(refused)
         super().__init__(
             f"{len(self.problems)} problem(s): " + "; ".join(str(p) for p in self.problems[:5])
         )
@@ -102,22 +109,31 @@ def _read(stream: TextIO, columns: Sequence[str], build: Callable) -> list[tuple
     missing = [c for c in columns if c not in header]
     if missing:
         raise CsvProblems([CsvProblem(1, c, "required column is missing") for c in missing])
-    people, problems, seen = [], [], {}
+    people, refused, problems, seen = [], [], [], {}
     line = reader.line_num
     for cells in reader:
         start, line = line + 1, reader.line_num
         if not any(c.strip() for c in cells):
             continue
         row = _Row(dict(zip(header, cells, strict=False)), start, problems)
+        if any(c.strip() for c in cells[len(header) :]):
+            row.problem("", _extra_cells(len(cells) - len(header)))
         person, key = build(row), row.text("id")
         if key and key in seen:
             problems.append(CsvProblem(start, "id", f"duplicate id (first on line {seen[key]})"))
         seen.setdefault(key, start)
-        if person is not None:
-            people.append((start, person))
+        (refused if row.failed else people).append((start, person))
     if problems:
-        raise CsvProblems(problems, parsed=people)
+        raise CsvProblems(problems, parsed=people, refused=refused)
     return people
+
+
+def _extra_cells(extra: int) -> str:
+    cells = "1 cell" if extra == 1 else f"{extra} cells"
+    return (
+        f"the line has {cells} more than the header has columns: "
+        "is a comma inside a value without quotes around it?"
+    )
 
 
 class _Row:
@@ -195,8 +211,8 @@ class _Row:
         return int(value)
 
 
-def _apprentice(row: _Row) -> Apprentice | None:
-    person = Apprentice(
+def _apprentice(row: _Row) -> Apprentice:
+    return Apprentice(
         id=row.required("id"),
         name=row.text("name"),
         email=row.text("email"),
@@ -211,10 +227,9 @@ def _apprentice(row: _Row) -> Apprentice | None:
         exclude_mentors=row.items("exclude_mentors"),
         ranked_mentors=row.ranked("ranked_mentors"),
     )
-    return None if row.failed else person
 
 
-def _mentor(row: _Row) -> Mentor | None:
+def _mentor(row: _Row) -> Mentor:
     person = Mentor(
         id=row.required("id"),
         name=row.text("name"),
@@ -234,7 +249,7 @@ def _mentor(row: _Row) -> Mentor | None:
     )
     if person.preferred & person.not_fit:
         row.problem("not_fit", "an apprentice is both preferred and not a good fit")
-    return None if row.failed else person
+    return person
 
 
 def write_pairs(stream: TextIO, result: MatchResult) -> None:

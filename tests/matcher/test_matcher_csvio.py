@@ -121,3 +121,30 @@ def test_records_come_with_the_line_they_start_on():
     mentors = M_HEADER + "\nm1,Mo,m@x,IT,Analyst,Data,sql:2,,tue 12:00-13:00,,,,\n"
     [(line, mentor)] = read_mentors_with_lines(io.StringIO(mentors))
     assert (line, mentor.id) == (3, "m1")
+
+
+def test_a_record_with_a_bad_cell_is_kept_for_its_other_checks():
+    text = M_HEADER + (
+        "m1,Maya,maya@x.org,DoIT,Engineer,gis,sql,2,mon 17:00-20:00,either,,english,true\n"
+        "m2,Bo,bo@x.org,DoIT,Engineer,gis,sql,lots,mon 17:00-20:00,by bus,,english,true\n"
+    )
+    with pytest.raises(CsvProblems) as raised:
+        read_mentors_with_lines(io.StringIO(text))
+
+    assert [(line, m.id) for line, m in raised.value.parsed] == [(2, "m1")]
+    [(line, bo)] = raised.value.refused
+    assert (line, bo.id, bo.email, bo.capacity) == (3, "m2", "bo@x.org", 0)
+    assert {(p.line, p.column) for p in raised.value.problems} == {(3, "capacity"), (3, "mode")}
+
+
+def test_cells_past_the_header_are_a_problem_but_empty_ones_are_not():
+    text = M_HEADER + (
+        "m1,Maya,maya@x.org,DoIT,Engineer,gis,sql,2,mon 17:00-20:00,either,,english,true,,\n"
+        "m2,Chen, Bo,bo@x.org,DoIT,Engineer,gis,sql,2,mon 17:00-20:00,either,,english,true\n"
+    )
+    with pytest.raises(CsvProblems) as raised:
+        read_mentors(io.StringIO(text))
+
+    [problem] = [p for p in raised.value.problems if p.line == 3 and p.column == ""]
+    assert problem.message.startswith("the line has 1 cell more than the header has columns")
+    assert all(p.line == 3 for p in raised.value.problems)
