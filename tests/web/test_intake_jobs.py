@@ -20,7 +20,7 @@ from web.models import (
     Role,
     User,
 )
-from web.services import intake
+from web.services import intake, intake_writes
 from web.services.people_imports import IMPORT_TASK
 
 
@@ -164,7 +164,7 @@ def test_writing_reports_progress_every_few_hundred_rows(app, program):
     preview = intake.preview_import("apprentices", text, program.cohort)
     heard: list[tuple[float, str]] = []
 
-    intake.apply_import(preview, program.coordinator, lambda *report: heard.append(report))
+    intake_writes.apply_import(preview, program.coordinator, lambda *report: heard.append(report))
 
     assert [fraction for fraction, _ in heard] == [0.0, 200 / 450, 400 / 450, 1.0]
     assert heard[1][1] == "Preparing apprentices: 200 of 450"

@@ -19,7 +19,7 @@ from web import create_app
 from web.extensions import db
 from web.models import ApprenticeProfile, AuditEvent, MatchRound
 from web.models.base import utcnow
-from web.services import background_checks, cohorts, intake, minors, rounds
+from web.services import background_checks, cohorts, intake, intake_writes, minors, rounds
 
 ROW = (
     "{id},{name},{email},Lakeshore Community College,software_development,python,"
@@ -116,7 +116,7 @@ def test_an_imported_minor_is_stored_with_the_guardian_and_asked_for_consent(any
     )
     assert preview.clean, preview.problems
 
-    intake.apply_import(preview, program.coordinator)
+    intake_writes.apply_import(preview, program.coordinator)
     db.session.commit()
 
     by_email = {p.user.email: p for p in db.session.scalars(select(ApprenticeProfile)).all()}

@@ -8,7 +8,7 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import current_app, flash, jsonify, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -26,7 +26,7 @@ from web.errors_domain import DomainError
 from web.extensions import db
 from web.failure_pages import accepts_bodies_up_to
 from web.models import Cohort, PeopleImport, Role
-from web.services import intake, invitations, outbox, people_imports
+from web.services import intake, intake_files, intake_template, invitations, outbox, people_imports
 
 logger = logging.getLogger(__name__)
 KEEP_UPLOADS_SECONDS = 24 * 3600
@@ -49,10 +49,12 @@ def import_people():
     if not form.validate_on_submit():
         return _upload_page(form, 400 if form.is_submitted() else 200)
     cohort = (
-        db.session.get(Cohort, form.cohort.data) if form.kind.data == intake.APPRENTICES else None
+        db.session.get(Cohort, form.cohort.data)
+        if form.kind.data == intake_files.APPRENTICES
+        else None
     )
     try:
-        text = intake.decode_upload(form.upload.data.read())
+        text = intake_files.decode_upload(form.upload.data.read())
         preview = intake.preview_import(form.kind.data, text, cohort)
     except DomainError as error:
         form.upload.errors = [*form.upload.errors, str(error)]
@@ -128,8 +130,28 @@ def import_progress(import_id: int):
     )
 
 
+@bp.route("/import/template-<kind>.csv")
+@program_admin_required
+def import_template(kind: str):
+    """A CSV file of `kind` in the importer's own columns, with example rows that import."""
+    if kind not in intake_files.KINDS:
+        abort(404)
+    return Response(
+        intake_template.template_csv(kind),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=pathways-{kind}-template.csv"},
+    )
+
+
 def _upload_page(form: ImportForm, status: int):
-    return render_template("coordinator/intake_upload.html", form=form), status
+    page = render_template(
+        "coordinator/intake_upload.html",
+        form=form,
+        kinds=intake_files.KINDS,
+        columns=intake_files.FILE_COLUMNS,
+        coded_columns=intake_files.CODED_COLUMNS,
+    )
+    return page, status
 
 
 # A previewed file is kept on the server, in the instance folder, under a random id: the

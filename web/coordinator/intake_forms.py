@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Regexp
 
 from web.coordinator.forms import cohort_select
-from web.services.intake import APPRENTICES, KINDS
+from web.services.intake_files import APPRENTICES, KINDS
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 

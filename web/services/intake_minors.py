@@ -24,6 +24,8 @@ DATE_OF_BIRTH, GUARDIAN_NAME, GUARDIAN_EMAIL, MINOR = (
     "minor",
 )
 COLUMNS = (DATE_OF_BIRTH, GUARDIAN_NAME, GUARDIAN_EMAIL)
+# A row's values when the file has no date_of_birth column (a problem of the header).
+UNKNOWN_BIRTH = {"date_of_birth": None, "minor": False, "guardian": ("", "")}
 
 
 @dataclass
@@ -33,6 +35,11 @@ class ExtraColumns:
     by_line: dict[int, dict[str, str]]
     has_minor_column: bool
     problems: list[CsvProblem]
+
+    @property
+    def has_date_of_birth_column(self) -> bool:
+        """False when the header lacks date_of_birth (its one problem)."""
+        return not self.problems
 
 
 def read_extra_columns(text: str) -> ExtraColumns:
@@ -63,7 +70,9 @@ def with_minor_column(text: str, extras: ExtraColumns) -> str:
     writer.writerow([*header, MINOR])
     for cells in source:
         padded = cells + [""] * (len(header) - len(cells))
-        writer.writerow([*padded, "false"] if any(c.strip() for c in cells) else cells)
+        # Cells past the header stay past the added column, for the reader to report.
+        within, beyond = padded[: len(header)], padded[len(header) :]
+        writer.writerow([*within, "false", *beyond] if any(c.strip() for c in cells) else cells)
     return target.getvalue()
 
 
@@ -73,21 +82,6 @@ def with_header_problems(
     """Add a missing date_of_birth column, unless the header already says the file is wrong."""
     if extras and not any(p.line == 1 for p in problems):
         return [*extras.problems, *problems]
-    return problems
-
-
-def problems_of_unread_rows(
-    extras: ExtraColumns, read_lines: set[int], starts_on: date
-) -> list[CsvProblem]:
-    """Date-of-birth and guardian problems of the records the matcher's reader refused."""
-    problems: list[CsvProblem] = []
-    for line, cells in extras.by_line.items():
-        if line not in read_lines:
-
-            def problem(column: str, message: str, line: int = line) -> None:
-                problems.append(CsvProblem(line, column, message))
-
-            check_row(cells, starts_on, extras.has_minor_column, "", problem)
     return problems
 
 

@@ -11,7 +11,7 @@ from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import Cohort, ImportStatus, PeopleImport, User
 from web.models.base import utcnow
-from web.services import intake
+from web.services import intake, intake_writes
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def queue_import(
     return people_import
 
 
-def run_import(import_id: int) -> intake.Written | None:
+def run_import(import_id: int) -> intake_writes.Written | None:
     """Check the file again and write its people, once, however often it is called.
 
     Returns what was written, or None when there was nothing to run (already finished).
@@ -69,7 +69,7 @@ def run_import(import_id: int) -> intake.Written | None:
         _set_progress(import_id, 0.1 + 0.85 * fraction, message)
 
     confirmed = people_import.confirmed_changes or {}
-    written = intake.apply_import(preview, people_import.started_by, progress, confirmed)
+    written = intake_writes.apply_import(preview, people_import.started_by, progress, confirmed)
     _finish(people_import, len(preview.rows), written)
     db.session.flush()
     return written
@@ -103,7 +103,7 @@ def _set_progress(import_id: int, fraction: float, message: str, **values) -> No
         )
 
 
-def _finish(people_import: PeopleImport, rows: int, written: intake.Written) -> None:
+def _finish(people_import: PeopleImport, rows: int, written: intake_writes.Written) -> None:
     """Mark the import done in the same transaction as the people it wrote."""
     people_import.status = ImportStatus.SUCCEEDED
     people_import.rows = rows
