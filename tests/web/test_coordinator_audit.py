@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import event as event_module
@@ -48,8 +49,14 @@ def test_audit_log_filters_by_action_actor_and_dates(client, program):
 
     approved = client.get("/coordinator/audit", query_string={"action": "match.approved"})
     assert "2 events match the filters" in approved.get_data(as_text=True)
-    by_dana = client.get("/coordinator/audit", query_string={"actor": other.id})
-    assert "1 event match" in by_dana.get_data(as_text=True)
+    by_dana = client.get("/coordinator/audit", query_string={"who": " DANA "}).text
+    assert "1 event match" in by_dana and 'value="DANA"' in by_dana
+    by_address = client.get("/coordinator/audit", query_string={"who": "@city.example.gov"})
+    assert "3 events match" in by_address.text
+    assert "2 events match" in client.get("/coordinator/audit?who=coord%40city").text
+    nobody = client.get("/coordinator/audit", query_string={"who": "100%_"}).text
+    assert "0 events match" in nobody, "% and _ are letters to look for, not wildcards"
+    assert other.name not in nobody.split("<tbody>")[0], "nobody's name is offered in a list"
     dated = client.get(
         "/coordinator/audit", query_string={"date_from": "2027-03-05", "date_to": "2027-03-09"}
     ).get_data(as_text=True)
@@ -71,6 +78,21 @@ def test_bad_dates_get_a_clear_message(client, program):
     assert "must not be before the start date" in backwards.get_data(as_text=True)
     refused = client.get("/coordinator/audit.csv", query_string={"date_from": "March 5"})
     assert refused.status_code == 302
+
+
+def test_who_filters_the_csv_and_stays_in_the_address(client, program):
+    logged(program)
+    sign_in(client, program.coordinator)
+
+    page = client.get("/coordinator/audit", query_string={"who": "dana"}).text
+    rows = csv.DictReader(io.StringIO(client.get("/coordinator/audit.csv?who=dana").text))
+
+    who = re.search(r'<input [^>]*name="who"[^>]*>', page)[0]
+    assert 'type="text"' in who and 'value="dana"' in who
+    assert "/coordinator/audit.csv?who=dana" in page
+    assert [row["actor"] for row in rows] == ["dana@city.example.gov"]
+    too_long = client.get("/coordinator/audit", query_string={"who": "x" * 300}).text
+    assert "Type at most 254 characters." in too_long and "3 events" in too_long
 
 
 def test_csv_export_holds_the_filtered_events(client, program):

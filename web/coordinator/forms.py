@@ -32,6 +32,8 @@ from web.models.base import LARGEST_ID
 from web.profile_fields import options
 from web.single_line import SingleLine
 
+WHO_MAX = 254  # an email address can be this long
+
 OBJECTIVE_CHOICES = [
     ("max_matches", "Match as many apprentices as possible, then the best total score"),
     ("max_score", "Best total score, even if fewer apprentices are matched"),
@@ -278,11 +280,15 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     action = SelectField("Action", choices=options([("", "All actions")]), validate_choice=False)
-    actor = SelectField(
-        "Who",
-        choices=options([("", "Everyone")]),
-        validate_choice=False,
-        validators=[RecordId("Choose someone from the list.")],
+    # Typed, not chosen: a list of everyone who ever acted would grow with the program.
+    who = StringField(
+        _l("Who"),
+        filters=[lambda value: value.strip() if value else value],
+        validators=[
+            Optional(),
+            Length(max=WHO_MAX, message=_l("Type at most %(max)d characters.", max=WHO_MAX)),
+            SingleLine(),
+        ],
     )
     date_from = PlainDateField("From", validators=[Optional()])
     date_to = PlainDateField("To", validators=[Optional()])

@@ -127,14 +127,11 @@ def start_round(cohort_id: int):
 def _audit_filters() -> tuple[AuditFilterForm, reports.AuditQuery]:
     form = AuditFilterForm(request.args)
     form.action.choices = options([("", "All actions")] + [(a, a) for a in reports.audit_actions()])
-    form.actor.choices = options(
-        [("", "Everyone")] + [(u.id, f"{u.name} ({u.role})") for u in reports.audit_actors()]
-    )
     if not form.validate():
         return form, reports.AuditQuery()
     query = reports.AuditQuery(
         action=form.action.data or "",
-        actor_id=int(form.actor.data) if form.actor.data else None,
+        who=form.who.data or "",
         date_from=form.date_from.data,
         date_to=form.date_to.data,
     )

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from matcher.readiness import check_readiness
@@ -178,7 +178,7 @@ class AuditQuery:
     """Filters of the audit log page (all optional)."""
 
     action: str = ""
-    actor_id: int | None = None
+    who: str = ""  # part of the actor's name or email, any case
     date_from: date | None = None
     date_to: date | None = None
 
@@ -188,8 +188,8 @@ def audit_select(query: AuditQuery) -> Select:
     stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if query.action:
         stmt = stmt.where(AuditEvent.action == query.action)
-    if query.actor_id:
-        stmt = stmt.where(AuditEvent.actor_id == query.actor_id)
+    if query.who:
+        stmt = stmt.where(AuditEvent.actor_id.in_(_actors_called(query.who)))
     if query.date_from:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(query.date_from, time(), UTC))
     # The last day a calendar can hold has no next day to stop before: it means "no end".
@@ -204,10 +204,15 @@ def audit_actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).distinct().order_by("action")))
 
 
-def audit_actors() -> list[User]:
-    """Everyone who appears in the log as an actor."""
-    actor_ids = select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None)).distinct()
-    return list(db.session.scalars(select(User).where(User.id.in_(actor_ids)).order_by(User.name)))
+def _actors_called(who: str) -> Select:
+    """The ids of the accounts whose name or email contains `who`, in any case."""
+    part = who.casefold()
+    return select(User.id).where(
+        or_(
+            func.lower(User.name).contains(part, autoescape=True),
+            func.lower(User.email).contains(part, autoescape=True),
+        )
+    )
 
 
 # Events read per statement while streaming the CSV (the driver keeps a server-side cursor).
