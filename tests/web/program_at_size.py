@@ -75,11 +75,16 @@ def counted_statements(engine):
         event.remove(engine, "before_cursor_execute", before_cursor_execute)
 
 
-def build_sized_program(template: Path, folder: Path, apprentices: int) -> SizedProgram:
-    """The demo at `apprentices` (and a quarter as many mentors), matched and published."""
+def sqlite_app(template: Path, folder: Path):
+    """An app on a copy of the migrated SQLite database `template`, in `folder`."""
     path = folder / "pathways.db"
     shutil.copy(template, path)
-    app = create_app(test_config(f"sqlite:///{path}"), instance_path=str(folder / "instance"))
+    return create_app(test_config(f"sqlite:///{path}"), instance_path=str(folder / "instance"))
+
+
+def build_sized_program(app, apprentices: int) -> SizedProgram:
+    """The demo at `apprentices` (and a quarter as many mentors), matched and published,
+    in `app`'s database (migrated, holding nothing but the skills)."""
     with app.app_context():
         load_demo_program(seed=3, apprentices=apprentices, mentors=apprentices // 4)
         db.session.commit()

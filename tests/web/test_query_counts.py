@@ -1,13 +1,23 @@
-"""Every page, CSV and API answer, the round review's bulk approvals, and a round on the worker,
-run as many SQL statements at 200 apprentices as at 40."""
+"""Every page, CSV and API answer, the round review's bulk approvals, an import from preview
+to status, and a round on the worker, run as many SQL statements at 200 apprentices as at 40,
+on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import pytest
+import csv
+import io
+import re
+from unittest import mock
 
-from tests.web.program_at_size import build_sized_program, counted_statements
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import csrf_token_from
+from tests.web.emptying import empty_tables
+from tests.web.program_at_size import build_sized_program, counted_statements, sqlite_app
+from web import database
 from web.extensions import db
-from web.models import Role
+from web.models import ApprenticeProfile, PartnerInstitution, PeopleImport, Role, User
 
 SMALL, LARGE = 40, 200
 POSTS = (
@@ -41,7 +51,12 @@ PAGES = {
     "partner outcomes report": (Role.PARTNER, "/partner/outcomes"),
     "API outcomes": (None, "/api/v1/outcomes"),
     "audit log": (Role.COORDINATOR, "/coordinator/audit"),
+    "audit log, by who": (Role.COORDINATOR, "/coordinator/audit?who=a&action=match.proposed"),
     "audit CSV": (Role.COORDINATOR, "/coordinator/audit.csv"),
+    "audit CSV, by who": (Role.COORDINATOR, "/coordinator/audit.csv?who=example"),
+    "import upload": (Role.COORDINATOR, "/coordinator/import"),
+    "import template, apprentices": (Role.COORDINATOR, "/coordinator/import/template-{kind}.csv"),
+    "import template, mentors": (Role.COORDINATOR, "/coordinator/import/template-mentors.csv"),
     "close the year": (Role.COORDINATOR, "/coordinator/cohorts/{cohort}/close-year"),
     "outcomes": (Role.COORDINATOR, "/outcomes/"),
     "outcomes of a cohort": (Role.COORDINATOR, "/outcomes/?cohort={cohort}"),
@@ -64,6 +79,13 @@ PAGES = {
         "/api/v1/cohorts/{cohort}/apprentices?page=2&per_page=5",
     ),
 }
+IMPORT_STEPS = (
+    "import preview, every apprentice again",
+    "import preview, a problem on every other line",
+    "import confirm",
+    "import status, queued",
+    "import status, done",
+)
 
 
 def _statements(program) -> dict[str, int]:
@@ -77,6 +99,7 @@ def _statements(program) -> dict[str, int]:
         "unmatched": program.unmatched_id,
         "mentorship": program.mentorship_id,
     }
+    ids["kind"] = "apprentices"
     with program.app.app_context():
         engine = db.engine
     # Each request runs in its own app context and session, as in production.
@@ -89,24 +112,105 @@ def _statements(program) -> dict[str, int]:
         assert response.status_code == 200, (name, response.status_code)
         assert body
         counts[name] = count[0]
+    counts |= _import_statements(program, engine)  # last: it rewrites every apprentice
     counts["a round on the worker"] = program.round_statements
     counts |= program.post_statements
     engine.dispose()
     return counts
 
 
-@pytest.fixture(scope="module")
-def counts(migrated_sqlite, tmp_path_factory) -> dict[int, dict[str, int]]:
-    """Statements per page at both sizes."""
-    return {
-        size: _statements(
-            build_sized_program(migrated_sqlite, tmp_path_factory.mktemp(f"p{size}"), size)
-        )
-        for size in (SMALL, LARGE)
-    }
+def _import_statements(program, engine) -> dict[str, int]:
+    """Statements of each step of importing a file that lists every apprentice again."""
+    client, counts = program.clients[Role.COORDINATOR], {}
+    token = csrf_token_from(client.get("/coordinator/import").get_data(as_text=True))
+    clean, with_problems = _files_listing_every_apprentice(program)
+
+    def preview(text: str) -> str:
+        form = {"csrf_token": token, "kind": "apprentices", "cohort": str(program.cohort_id)}
+        form["upload"] = (io.BytesIO(text.encode()), "people.csv")
+        response = client.post("/coordinator/import", data=form)
+        return response.get_data(as_text=True)
+
+    with counted_statements(engine) as count:
+        problems_page = preview(with_problems)
+    assert "problems to fix" in problems_page and 'name="upload_id"' not in problems_page
+    counts[IMPORT_STEPS[1]] = count[0]
+    with counted_statements(engine) as count:
+        page = preview(clean)
+    assert "The file is ready to import" in page, re.findall(r"Line \d+.*?</tr>", page)[:3]
+    counts[IMPORT_STEPS[0]] = count[0]
+
+    upload_id = re.search(r'name="upload_id" type="hidden" value="([0-9a-f]{32})"', page)[1]
+    queued = []
+    # The queue takes the import without running it, so the confirm counts only its own.
+    with mock.patch.object(database, "send_task", lambda *task: queued.append(task)):
+        with counted_statements(engine) as count:
+            response = client.post(
+                "/coordinator/import/confirm", data={"csrf_token": token, "upload_id": upload_id}
+            )
+    assert response.status_code == 302 and len(queued) == 1
+    counts[IMPORT_STEPS[2]] = count[0]
+    status_url = response.headers["Location"]
+    counts[IMPORT_STEPS[3]] = _page_statements(engine, client, status_url, "Waiting to start")
+    with program.app.app_context():
+        database.send_task(*queued[0])  # the worker's run
+        assert db.session.get(PeopleImport, queued[0][1]).status == "succeeded"
+    counts[IMPORT_STEPS[4]] = _page_statements(engine, client, status_url, "Imported")
+    return counts
 
 
-@pytest.mark.parametrize("page", [*PAGES, "a round on the worker", *POSTS])
+def _page_statements(engine, client, url: str, says: str) -> int:
+    with counted_statements(engine) as count:
+        response = client.get(url)
+    assert response.status_code == 200 and says in response.get_data(as_text=True)
+    return count[0]
+
+
+def _files_listing_every_apprentice(program) -> tuple[str, str]:
+    """The cohort's apprentices as an import file; and the same with a problem every 2nd line."""
+    header = ["id", "name", "email", "partner", "pathways", "skills", "availability", "mode"]
+    header += ["region", "languages", "exclude_mentors", "date_of_birth"]
+    header += ["guardian_name", "guardian_email"]
+    clean, broken = io.StringIO(), io.StringIO()
+    writers = csv.writer(clean), csv.writer(broken)
+    for writer in writers:
+        writer.writerow(header)
+    with program.app.app_context():
+        people = db.session.execute(
+            select(User, ApprenticeProfile, PartnerInstitution.name)
+            .join(ApprenticeProfile.user)
+            .join(ApprenticeProfile.partner)
+            .where(ApprenticeProfile.cohort_id == program.cohort_id)
+            .order_by(User.id)
+        ).all()
+        for n, (user, profile, partner) in enumerate(people):
+            row = [f"a{n}", user.name, user.email, partner, "", "", "", "either", "", "english"]
+            row += ["", profile.date_of_birth.isoformat()]
+            row += [profile.guardian_name, profile.guardian_email]
+            writers[0].writerow(row)
+            if n % 2:
+                row[3], row[7] = "Nowhere College", "by pigeon"
+            writers[1].writerow(row)
+        db.session.remove()
+    return clean.getvalue(), broken.getvalue()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def counts(request, migrated_sqlite, tmp_path_factory) -> dict[int, dict[str, int]]:
+    """Statements per page at both sizes, on each database."""
+    by_size = {}
+    for size in (SMALL, LARGE):
+        if request.param == "sqlite":
+            app = sqlite_app(migrated_sqlite, tmp_path_factory.mktemp(f"p{size}"))
+        else:
+            app = request.getfixturevalue("pg_stack")
+            with app.app_context():
+                empty_tables()
+        by_size[size] = _statements(build_sized_program(app, size))
+    return by_size
+
+
+@pytest.mark.parametrize("page", [*PAGES, *IMPORT_STEPS, "a round on the worker", *POSTS])
 def test_statements_do_not_grow_with_the_program(counts, page):
     assert counts[LARGE][page] == counts[SMALL][page], {s: c[page] for s, c in counts.items()}
     assert counts[LARGE][page] <= 40
