@@ -15,7 +15,7 @@ from web.outcomes import bp
 from web.outcomes.forms import MAX_IMPORT_BYTES, ConfirmOutcomeImportForm, OutcomeImportForm
 from web.outcomes.scope import EDITORS, partner_scope, today_in_city
 from web.services import outcome_imports
-from web.services.intake import decode_upload
+from web.services.intake_files import decode_upload
 from web.services.outcomes import KIND_LABELS
 
 # The form's other fields around the file, and the file again as the confirm form's text.
