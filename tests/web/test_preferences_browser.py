@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from tests.web.conftest import CHROMIUM_ARGS, PHONE, check_page
+from tests.web.conftest import PHONE, check_page
 from web import create_app
 from web.demo import COORDINATOR_EMAIL, DEMO_PASSWORD, load_demo_program
 from web.extensions import db
@@ -38,29 +38,6 @@ def served(tmp_path, migrated_sqlite):
     server.shutdown()
     with app.app_context():
         db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Headless Debian Chromium, and axe-core to check pages with."""
-    pytest.importorskip("axe_playwright_python")
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
-
-    from tests.web.conftest import CHROMIUM
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser, Axe()
-        browser.close()
-
-
-def checked(page, axe, name: str, exclude: tuple[str, ...] = ()) -> None:
-    """The page passes the project's checks and axe-core finds no violation."""
-    check_page(page, name)
-    context = {"exclude": [[selector] for selector in exclude]} if exclude else None
-    results = axe.run(page, context=context)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def person(browser, viewport, server: str, email: str):
@@ -100,21 +77,20 @@ def mentor_email(app, mentor_id: int) -> str:
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
 def test_apprentice_ranks_mentor_marks_and_a_stable_round_compares_objectives(
-    served, chromium, viewport
+    served, browser, viewport
 ):
     server, app = served
-    browser, axe = chromium
     size = "phone" if viewport == PHONE else "laptop"
     coordinator = person(browser, viewport, server, COORDINATOR_EMAIL)
     coordinator.goto(server + "/coordinator/cohorts/1")
     click(coordinator, "button:has-text('Close registration')")
     click(coordinator, "button:has-text('Open stated preferences')")
     assert "Stated preferences are open." in coordinator.content()
-    checked(coordinator, axe, f"preferences-cohort-{size}")
+    check_page(coordinator, f"preferences-cohort-{size}")
 
     apprentice = person(browser, viewport, server, adult_apprentice(app))
     click(apprentice, "a:has-text('Rank mentors')")
-    checked(apprentice, axe, f"preferences-rank-{size}")
+    check_page(apprentice, f"preferences-rank-{size}")
     options = apprentice.locator("#choice_1 option").evaluate_all("os => os.map(o => o.value)")
     first, second = options[1], options[2]
     apprentice.select_option("#choice_1", first)
@@ -124,7 +100,7 @@ def test_apprentice_ranks_mentor_marks_and_a_stable_round_compares_objectives(
 
     mentor = person(browser, viewport, server, mentor_email(app, int(first)))
     click(mentor, "a:has-text('Mark apprentices')")
-    checked(mentor, axe, f"preferences-mark-{size}")
+    check_page(mentor, f"preferences-mark-{size}")
     mentor.locator("label.usa-radio__label", has_text="Preferred").first.click()
     click(mentor, "button:has-text('Save my marks')")
     assert "1 preferred" in mentor.content()
@@ -145,4 +121,4 @@ def test_apprentice_ranks_mentor_marks_and_a_stable_round_compares_objectives(
         == "0"
     )
     # The pair table's sorted-column link is left to the table's redesign (its own tests).
-    checked(coordinator, axe, f"preferences-round-{size}", exclude=("th[aria-sort] > a",))
+    check_page(coordinator, f"preferences-round-{size}")

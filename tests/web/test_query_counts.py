@@ -88,18 +88,23 @@ IMPORT_STEPS = (
 )
 
 
-def _statements(program) -> dict[str, int]:
-    """Statements each page runs, from a session that has nothing loaded yet."""
-    counts = {}
-    ids = {
+def page_ids(program) -> dict:
+    """The values of the placeholders in PAGES' addresses, for `program`."""
+    return {
         "cohort": program.cohort_id,
         "round": program.round_id,
         "mentor": program.mentor_id,
         "next_round": program.next_round_id,
         "unmatched": program.unmatched_id,
         "mentorship": program.mentorship_id,
+        "kind": "apprentices",
     }
-    ids["kind"] = "apprentices"
+
+
+def _statements(program) -> dict[str, int]:
+    """Statements each page runs, from a session that has nothing loaded yet."""
+    counts = {}
+    ids = page_ids(program)
     with program.app.app_context():
         engine = db.engine
     # Each request runs in its own app context and session, as in production.

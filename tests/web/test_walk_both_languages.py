@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 
 from tests.web.conftest import PHONE, check_page
 from tests.web.program_at_size import build_sized_program
-from tests.web.test_query_counts import PAGES
+from tests.web.test_query_counts import PAGES, page_ids
 from web.demo import DEMO_PASSWORD
 from web.extensions import db
 
@@ -42,18 +42,6 @@ def served(migrated_sqlite, tmp_path_factory):
     server.shutdown()
     with program.app.app_context():
         db.engine.dispose()
-
-
-def _url(program, url: str) -> str:
-    ids = {
-        "cohort": program.cohort_id,
-        "round": program.round_id,
-        "mentor": program.mentor_id,
-        "next_round": program.next_round_id,
-        "unmatched": program.unmatched_id,
-        "mentorship": program.mentorship_id,
-    }
-    return url.format(**ids)
 
 
 def _visit(page, url: str, language: str, name: str) -> None:
@@ -87,7 +75,10 @@ def test_every_page_in_both_languages_at_both_sizes(served, browser, language, s
             for name, (role, url) in HTML_PAGES.items():
                 if role == who:
                     _visit(
-                        page, base + _url(program, url), language, f"walk-{language}-{size}-{name}"
+                        page,
+                        base + url.format(**page_ids(program)),
+                        language,
+                        f"walk-{language}-{size}-{name}",
                     )
                     visited += 1
         context.close()

@@ -36,6 +36,16 @@ PARTNER_WHY = "you are the program contact of this apprentice's institution."
 COORDINATOR_WHY = "you coordinate the Pathways program."
 
 
+# Loads what a notice about a pair needs: both people, the partner and its contacts.
+PAIR_PEOPLE = (
+    selectinload(Mentorship.apprentice).selectinload(ApprenticeProfile.user),
+    selectinload(Mentorship.apprentice)
+    .selectinload(ApprenticeProfile.partner)
+    .selectinload(PartnerInstitution.contacts),
+    selectinload(Mentorship.mentor).selectinload(MentorProfile.user),
+)
+
+
 def decline_notices(today: date, mentorship_id: int | None = None) -> list[DueEmail]:
     """Notices about mentors' declines of the last week (or of one mentorship)."""
     due = []
@@ -58,13 +68,7 @@ def _recent_declines(today: date, mentorship_id: int | None) -> list[Mentorship]
         select(Mentorship)
         .where(Mentorship.status == MentorshipStatus.DECLINED)
         .order_by(Mentorship.id)
-        .options(
-            selectinload(Mentorship.apprentice).selectinload(ApprenticeProfile.user),
-            selectinload(Mentorship.apprentice)
-            .selectinload(ApprenticeProfile.partner)
-            .selectinload(PartnerInstitution.contacts),
-            selectinload(Mentorship.mentor).selectinload(MentorProfile.user),
-        )
+        .options(*PAIR_PEOPLE)
     )
     if mentorship_id is not None:
         query = query.where(Mentorship.id == mentorship_id)

@@ -12,20 +12,17 @@ from email.message import EmailMessage
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import selectinload
 
 from web.extensions import db
 from web.language import speaking
 from web.models import (
     ApprenticeProfile,
     CohortYearClosing,
-    MentorProfile,
     Mentorship,
     MentorshipOutcome,
     MentorshipStatus,
-    PartnerInstitution,
 )
-from web.services.decline_notices import partner_addresses
+from web.services.decline_notices import PAIR_PEOPLE, partner_addresses
 from web.services.email_preferences import required_email
 from web.services.meetings import local_time
 from web.services.notifications import absolute_url
@@ -64,13 +61,7 @@ def _recent_endings(today: date, mentorship_id: int | None) -> list[Mentorship]:
         .join(ApprenticeProfile, ApprenticeProfile.id == Mentorship.apprentice_id)
         .where(Mentorship.status == MentorshipStatus.ENDED, ~closed_by_the_year)
         .order_by(Mentorship.id)
-        .options(
-            selectinload(Mentorship.apprentice).selectinload(ApprenticeProfile.user),
-            selectinload(Mentorship.apprentice)
-            .selectinload(ApprenticeProfile.partner)
-            .selectinload(PartnerInstitution.contacts),
-            selectinload(Mentorship.mentor).selectinload(MentorProfile.user),
-        )
+        .options(*PAIR_PEOPLE)
     )
     if mentorship_id is not None:
         query = query.where(Mentorship.id == mentorship_id)

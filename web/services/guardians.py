@@ -107,16 +107,7 @@ def consent_token(profile: ApprenticeProfile) -> str:
 
 def profile_for_token(token: str, *, now: datetime | None = None) -> ApprenticeProfile:
     """The apprentice a valid, unused consent link is for; raise InvalidLink or SpentLink."""
-    try:
-        payload, signed_at = _serializer().loads(token, return_timestamp=True)
-        apprentice_id, guardian = int(payload["apprentice"]), payload["guardian"]
-    except (BadData, KeyError, TypeError, ValueError):
-        raise InvalidLink(str(_BROKEN)) from None
-    profile = db.session.get(ApprenticeProfile, apprentice_id)
-    if profile is None or profile.user is None:
-        raise SpentLink(_("This apprentice is no longer in the program, so nothing is needed."))
-    if _fingerprint(profile.guardian_email) != guardian:
-        raise SpentLink(_("This link was for another address: the guardian's email has changed."))
+    profile, signed_at = _profile_signed_for(token)
     if profile.guardian_consent_at is not None:
         raise ConsentAlreadyGiven(_("Consent was already confirmed with this link. Thank you."))
     if (now or utcnow()) - signed_at > CONSENT_LIFETIME:
@@ -130,6 +121,21 @@ def profile_for_token(token: str, *, now: datetime | None = None) -> ApprenticeP
     return profile
 
 
+def _profile_signed_for(token: str) -> tuple[ApprenticeProfile, datetime]:
+    """The apprentice of a consent link sent to their current guardian, and when it was signed."""
+    try:
+        payload, signed_at = _serializer().loads(token, return_timestamp=True)
+        apprentice_id, guardian = int(payload["apprentice"]), payload["guardian"]
+    except (BadData, KeyError, TypeError, ValueError):
+        raise InvalidLink(str(_BROKEN)) from None
+    profile = db.session.get(ApprenticeProfile, apprentice_id)
+    if profile is None or profile.user is None:
+        raise SpentLink(_("This apprentice is no longer in the program, so nothing is needed."))
+    if _fingerprint(profile.guardian_email) != guardian:
+        raise SpentLink(_("This link was for another address: the guardian's email has changed."))
+    return profile, signed_at
+
+
 def confirm_consent(token: str, *, now: datetime | None = None) -> ApprenticeProfile:
     """Record the guardian's consent from their link; the link is spent afterwards."""
     profile = profile_for_token(token, now=now)
@@ -141,16 +147,7 @@ def confirm_consent(token: str, *, now: datetime | None = None) -> ApprenticePro
 
 def profile_for_withdrawal(token: str) -> ApprenticeProfile:
     """The apprentice whose guardian's consent this link gave, while it stands (no time limit)."""
-    try:
-        payload = _serializer().loads(token)
-        apprentice_id, guardian = int(payload["apprentice"]), payload["guardian"]
-    except (BadData, KeyError, TypeError, ValueError):
-        raise InvalidLink(str(_BROKEN)) from None
-    profile = db.session.get(ApprenticeProfile, apprentice_id)
-    if profile is None or profile.user is None:
-        raise SpentLink(_("This apprentice is no longer in the program, so nothing is needed."))
-    if _fingerprint(profile.guardian_email) != guardian:
-        raise SpentLink(_("This link was for another address: the guardian's email has changed."))
+    profile, _signed_at = _profile_signed_for(token)
     if profile.guardian_consent_at is None:
         raise SpentLink(_("Your consent is not given at the moment: there is nothing to withdraw."))
     return profile
