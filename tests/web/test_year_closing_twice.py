@@ -8,12 +8,11 @@ from sqlalchemy import select
 
 from tests.conftest import build_program, sign_in
 from tests.web.outcomes_helpers import pairs_of
-from tests.web.test_double_submits import at_once, count, in_a_thread, pg_app, ready_post  # noqa: F401
-from tests.web.test_robustness import pg_stack  # noqa: F401
+from tests.web.test_double_submits import at_once, count, in_a_thread, ready_post
 from web.models import AuditEvent, CohortYearClosing
 
 
-def test_two_closings_of_one_year_close_it_once(pg_app):  # noqa: F811
+def test_two_closings_of_one_year_close_it_once(pg_app):
     program = build_program()
     pairs = pairs_of(program, 2)
     browsers = [pg_app.test_client() for _ in range(2)]
