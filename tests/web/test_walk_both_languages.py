@@ -14,7 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.web.conftest import PHONE, check_page
-from tests.web.program_at_size import build_sized_program
+from tests.web.program_at_size import build_sized_program, sqlite_app
 from tests.web.test_query_counts import PAGES, page_ids
 from web.demo import DEMO_PASSWORD
 from web.extensions import db
@@ -33,7 +33,8 @@ HTML_PAGES = {
 @pytest.fixture(scope="module")
 def served(migrated_sqlite, tmp_path_factory):
     """The sized program, served over HTTP; yields (base URL, program)."""
-    program = build_sized_program(migrated_sqlite, tmp_path_factory.mktemp("walk"), 40)
+    app = sqlite_app(migrated_sqlite, tmp_path_factory.mktemp("walk"))
+    program = build_sized_program(app, 40)
     program.app.config["SERVER_NAME"] = None
     server = make_server("127.0.0.1", 0, program.app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
