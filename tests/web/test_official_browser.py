@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.web.conftest import PHONE, check_page
+from tests.web.conftest import PHONE, axe_violations, check_page
 from web.demo import COORDINATOR_EMAIL, DEMO_PASSWORD
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -26,12 +25,6 @@ NAV_LINES = """() => [...document.querySelectorAll('.usa-nav__primary .usa-nav-l
   }
   return tops.size;
 })"""
-
-
-def axe_violations(page) -> list[str]:
-    """axe-core's violations on the page, as 'rule: first failing element' lines."""
-    results = Axe().run(page)
-    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in results.response["violations"]]
 
 
 @pytest.fixture(params=list(SIZES))
