@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 
 from flask_babel import gettext as _
@@ -73,6 +73,10 @@ def _recent_declines(today: date, mentorship_id: int | None) -> list[Mentorship]
     if mentorship_id is not None:
         query = query.where(Mentorship.id == mentorship_id)
     since = today - timedelta(days=LOOK_BACK_DAYS)
+    # A day's margin in UTC for the city's time zone; the exact city date is checked below.
+    query = query.where(
+        Mentorship.responded_at >= datetime.combine(since - timedelta(days=1), time(), UTC)
+    )
     return [
         m
         for m in db.session.scalars(query)

@@ -6,7 +6,7 @@ it ends are left to it.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 
 from flask_babel import gettext as _
@@ -66,6 +66,10 @@ def _recent_endings(today: date, mentorship_id: int | None) -> list[Mentorship]:
     if mentorship_id is not None:
         query = query.where(Mentorship.id == mentorship_id)
     since = today - timedelta(days=LOOK_BACK_DAYS)
+    # A day's margin in UTC for the city's time zone; the exact city date is checked below.
+    query = query.where(
+        Mentorship.ended_at >= datetime.combine(since - timedelta(days=1), time(), UTC)
+    )
     return [
         m
         for m in db.session.scalars(query)
