@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 
 from matcher import MatchResult, propose_pairs
 from web.config import MATCH_HARD_TIME_LIMIT
-from web.database import enqueue_after_commit
+from web.database import enqueue_after_commit, refresh_planner_statistics
 from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import (
@@ -299,6 +299,7 @@ def _store_result(match_round: MatchRound, result: MatchResult) -> None:
     for model, rows in ((ProposedMatch, proposals), (UnmatchedApprentice, misses)):
         if rows:
             db.session.execute(insert(model), rows)
+    refresh_planner_statistics(ProposedMatch, UnmatchedApprentice)
     _sync_apprentice_statuses(result, carried)
     match_round.status = RoundStatus.SUCCEEDED
     match_round.report = dict(result.report)
