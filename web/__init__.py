@@ -139,6 +139,7 @@ def register_template_helpers(app: Flask) -> None:
     from web.about.site import official_site
     from web.auth.passwords import PASSWORD_HINT
     from web.language import formats
+    from web.meters import score_meter
     from web.services import contact_details
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -156,6 +157,8 @@ def register_template_helpers(app: Flask) -> None:
         long_date=formats.long_date,
         month_name=formats.month_year,
         percent=lambda value: f"{100 * (value or 0):.0f}%",
+        meter=score_meter,
+        two_places=lambda value: f"{value:.2f}",
     )
 
 
