@@ -44,7 +44,10 @@ def test_figures_are_counted_once_and_again_after_each_committed_change(program,
     db.session.commit()
     second = reports.cohort_summary(program.cohort)
     assert len(counts) == 2 and second.matchable == 2
-    assert second.by_partner == {"Lakeshore Community College": 1, "Westside Technical High School": 1}
+    assert second.by_partner == {
+        "Lakeshore Community College": 1,
+        "Westside Technical High School": 1,
+    }
 
 
 def test_a_bulk_update_raises_the_version_too(program):
