@@ -79,11 +79,12 @@ def register_extensions(app: Flask) -> None:
 
     language.init_app(app)
     from web.auth.sessions import load_user, register_sessions
-    from web.services import security_events
+    from web.services import kept_figures, security_events
 
     login_manager.user_loader(load_user)
     register_sessions(app)
     security_events.configure_log()
+    kept_figures.watch_program_changes()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -12,6 +12,7 @@ from itertools import count
 from sqlalchemy import JSON, Column, Table, func, insert, select
 
 from web.extensions import db
+from web.services import kept_figures
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ def insert_link_rows(model: type, rows: list[dict]) -> None:
     table = model.__table__
     if db.session.get_bind().dialect.name == "postgresql":
         _copy_rows(table, rows)
+        kept_figures.note_program_changed(db.session)  # COPY is not seen by the ORM
     else:
         db.session.execute(insert(table), rows)
     logger.info("inserted %d %s rows", len(rows), table.name)
