@@ -32,6 +32,7 @@ from web.models import (
     PartnerInstitution,
     ProgramVersion,
     ProposedMatch,
+    UnmatchedApprentice,
     User,
 )
 
@@ -48,6 +49,7 @@ COUNTED_FROM = (
     Mentorship,
     MatchRound,
     ProposedMatch,
+    UnmatchedApprentice,
     CheckIn,
     MentorRanking,
     MentorMark,

@@ -17,6 +17,7 @@ from web.models import (
     UnmatchedApprentice,
     User,
 )
+from web.services import kept_figures
 from web.services.paging import Page, paginate
 
 PAIRS_PER_PAGE = 50
@@ -64,13 +65,17 @@ class RoundCounts:
 
 
 def round_counts(round_id: int) -> RoundCounts:
-    """Pairs and unmatched apprentices of the round, counted by the database."""
+    """Pairs and unmatched apprentices of the round, counted once per change of the program."""
+    return RoundCounts(**kept_figures.kept(f"round:{round_id}", lambda: _count_round(round_id)))
+
+
+def _count_round(round_id: int) -> dict:
     pairs = select(func.count()).where(ProposedMatch.round_id == round_id).scalar_subquery()
     unmatched = (
         select(func.count()).where(UnmatchedApprentice.round_id == round_id).scalar_subquery()
     )
     row = db.session.execute(select(pairs, unmatched)).one()
-    return RoundCounts(pairs=row[0], unmatched=row[1])
+    return {"pairs": row[0], "unmatched": row[1]}
 
 
 def pairs_page(match_round: MatchRound, query: PairQuery, number: int, counts: RoundCounts) -> Page:
