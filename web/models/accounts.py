@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
@@ -38,8 +38,12 @@ class User(UserMixin, db.Model):
     """An account: apprentice, mentor, program coordinator or partner-institution contact."""
 
     __tablename__ = "users"
-    # Lists of people (mentors, a partner's apprentices) are read by name a page at a time.
-    __table_args__ = (Index("ix_users_name", "name"),)
+    # Lists of people (mentors, a partner's apprentices) are read by name a page at a time;
+    # lists in alphabetical order read the names lowercased.
+    __table_args__ = (
+        Index("ix_users_name", "name"),
+        Index("ix_users_lower_name_id", text("lower(name)"), "id"),
+    )
 
     id: Mapped[int_pk]
     email: Mapped[str] = mapped_column(String(254), unique=True)
