@@ -38,6 +38,12 @@ def page_number(raw: str | None) -> int:
     return 1
 
 
+def page_within(number: int, per_page: int, total: int) -> int:
+    """Page `number` clamped to the pages that `total` rows fill (page 1 when there are none)."""
+    last = max((total + per_page - 1) // per_page, 1)
+    return min(max(number, 1), last)
+
+
 def paginate(
     stmt: Select, number: int, per_page: int = 50, *, rows: bool = False, total: int | None = None
 ) -> Page:
@@ -49,8 +55,7 @@ def paginate(
     """
     if total is None:
         total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    last = max((total + per_page - 1) // per_page, 1)
-    number = min(max(number, 1), last)
+    number = page_within(number, per_page, total)
     page_stmt = stmt.limit(per_page).offset((number - 1) * per_page)
     result = db.session.execute(page_stmt) if rows else db.session.scalars(page_stmt)
     return Page(list(result.all()), number, per_page, total)
