@@ -10,7 +10,7 @@ from web.api.auth import partner_api
 from web.api.openapi import openapi_document
 from web.api.params import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, int_arg, status_arg
 from web.models.base import utcnow
-from web.partners import reports, services
+from web.partners import apprentice_list, reports, services
 
 
 def _last_month() -> str:
@@ -52,7 +52,7 @@ def cohort_apprentices(partner_id: int, cohort_id: int) -> ResponseReturnValue:
     per_page = int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     status = status_arg()
     found = services.get_cohort(partner_id, cohort_id)
-    rows = services.apprentice_rows_page(partner_id, found.id, status, page, per_page)
+    rows = apprentice_list.apprentice_rows_page(partner_id, found.id, status, page, per_page)
     # The page asked for, even past the end (an empty page), so clients can stop on `next`.
     items = rows.items if rows.number == page else []
     pages = -(-rows.total // per_page)

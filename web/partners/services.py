@@ -1,17 +1,17 @@
 """What one partner institution may see: its apprentices, their cohorts and mentors.
 
-Every query that picks apprentice data for a partner is here, so the pages, the CSV export
-and the API share one definition of "this partner's apprentices". Other modules (reports,
-export, the API) only work on what these functions return.
+Every query that picks apprentice data for a partner is here or in apprentice_list.py (their
+list in a cohort), so the pages, the CSV export and the API share one definition of "this
+partner's apprentices". Other modules (reports, export, the API) only work on what these
+functions return.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload, lazyload
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
 
 from web.errors_domain import DomainError
 from web.extensions import db
@@ -19,16 +19,11 @@ from web.models import (
     ApprenticeProfile,
     ApprenticeStatus,
     Cohort,
-    MentorProfile,
     Mentorship,
     MentorshipStatus,
-    User,
 )
 from web.models.base import LARGEST_ID
 from web.services.contact_details import mentor_contact_shared
-from web.services.paging import Page, paginate
-
-STREAM_BATCH = 1000
 
 STATUS_LABELS = {
     ApprenticeStatus.REGISTERED: "Registered",
@@ -112,55 +107,6 @@ def latest_mentorship_id(apprentice_id):
         .where(other.apprentice_id == apprentice_id, other.status != MentorshipStatus.DECLINED)
         .scalar_subquery()
     )
-
-
-def apprentices_with_mentorships(partner_id: int, cohort_id: int, status: str | None) -> Select:
-    """(apprentice, latest mentorship or None) of the partner's apprentices in a cohort.
-
-    In list order: people by name, withdrawn apprentices last. The apprentice's user and the
-    mentor with their user are joined into the same statement; skills are not loaded.
-    """
-    query = (
-        select(ApprenticeProfile, Mentorship)
-        .outerjoin(User, ApprenticeProfile.user_id == User.id)
-        .outerjoin(
-            Mentorship,
-            Mentorship.id == latest_mentorship_id(ApprenticeProfile.id),
-        )
-        .where(ApprenticeProfile.partner_id == partner_id, ApprenticeProfile.cohort_id == cohort_id)
-        .options(
-            contains_eager(ApprenticeProfile.user),
-            lazyload(ApprenticeProfile.skills),
-            joinedload(Mentorship.mentor).lazyload(MentorProfile.skills),
-        )
-    )
-    if status:
-        query = query.where(ApprenticeProfile.status == status)
-    withdrawn = (ApprenticeProfile.status == ApprenticeStatus.WITHDRAWN) | User.id.is_(None)
-    gone = case((withdrawn, 1), else_=0)
-    return query.order_by(gone, func.lower(func.coalesce(User.name, "")), ApprenticeProfile.id)
-
-
-def apprentice_rows_page(
-    partner_id: int, cohort_id: int, status: str | None, number: int, per_page: int
-) -> Page:
-    """One page of the partner's apprentices in a cohort, as list rows."""
-    page = paginate(
-        apprentices_with_mentorships(partner_id, cohort_id, status), number, per_page, rows=True
-    )
-    rows = [apprentice_row(apprentice, mentorship) for apprentice, mentorship in page.items]
-    return Page(rows, page.number, page.per_page, page.total)
-
-
-def iter_apprentice_rows(partner_id: int, cohort_id: int, status: str | None) -> Iterator:
-    """Every list row of the partner's apprentices in a cohort, read in server-side batches."""
-    result = db.session.execute(
-        apprentices_with_mentorships(partner_id, cohort_id, status).execution_options(
-            yield_per=STREAM_BATCH
-        )
-    )
-    for apprentice, mentorship in result:
-        yield apprentice_row(apprentice, mentorship)
 
 
 def get_apprentice(partner_id: int, apprentice_id: int) -> ApprenticeProfile:

@@ -20,7 +20,7 @@ from web.access import role_required
 from web.database import commits
 from web.models import Cohort, Role
 from web.models.base import utcnow
-from web.partners import bp, reports, services, tokens
+from web.partners import apprentice_list, bp, reports, services, tokens
 from web.partners.export import apprentices_csv
 from web.partners.forms import StatusFilterForm, TokenForm
 from web.services.notifications import absolute_url
@@ -76,7 +76,7 @@ def cohort(cohort_id: int) -> str:
     """The partner's apprentices in one cohort, optionally of one status."""
     partner_id, cohort, form = _cohort_and_filter(cohort_id)
     status = form.status.data if form.validate() else None
-    rows = services.apprentice_rows_page(
+    rows = apprentice_list.apprentice_rows_page(
         partner_id, cohort.id, status or None, page_number(request.args.get("page")), PER_PAGE
     )
     summary = reports.cohort_summary(partner_id, cohort, _last_month())
@@ -113,7 +113,7 @@ def cohort_csv(cohort_id: int) -> Response:
     partner_id, cohort, form = _cohort_and_filter(cohort_id)
     if not form.validate():
         return Response(form.status.errors[0] + "\n", status=400, mimetype="text/plain")
-    rows = services.iter_apprentice_rows(partner_id, cohort.id, form.status.data or None)
+    rows = apprentice_list.iter_apprentice_rows(partner_id, cohort.id, form.status.data or None)
     filename = f"cohort-{cohort.id}-apprentices.csv"
     return Response(
         stream_with_context(apprentices_csv(rows)),
