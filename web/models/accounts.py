@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, DateTime, ForeignKey, String
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
@@ -38,6 +38,8 @@ class User(UserMixin, db.Model):
     """An account: apprentice, mentor, program coordinator or partner-institution contact."""
 
     __tablename__ = "users"
+    # Accounts are looked up by email in any letter case (sign-in, registration).
+    __table_args__ = (Index("ix_users_email_lower", text("lower(email)")),)
 
     id: Mapped[int_pk]
     email: Mapped[str] = mapped_column(String(254), unique=True)
