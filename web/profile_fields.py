@@ -232,6 +232,10 @@ class SkillLevelsField(Field):
         """The chosen level of `skill` as the select's value."""
         return str(self.data.get(skill.key, 0))
 
+    def chosen_skills(self) -> dict[Skill, int]:
+        """The skills given a level, as the rows this request loaded, with their levels."""
+        return {skill: self.data[skill.key] for skill in self.skills if skill.key in self.data}
+
 
 def shared_values(form) -> dict:
     """The answers apprentices and mentors share, as profile column values."""
@@ -241,22 +245,22 @@ def shared_values(form) -> dict:
         "mode": form.mode.data,
         "region": form.region.data,
         "languages": list(form.languages.data),
-        "skills": dict(form.skill_levels.data),
+        "skills": form.skill_levels.chosen_skills(),
     }
 
 
-def sync_skills(rows: list, levels: Mapping[str, int], make: Callable[[Skill, int], object]):
+def sync_skills(rows: list, levels: Mapping[Skill, int], make: Callable[[Skill, int], object]):
     """Make a profile's skill rows hold exactly `levels`, updating kept rows in place."""
-    skills = {skill.key: skill for skill in skill_taxonomy()}
+    wanted = {skill.key: (skill, level) for skill, level in levels.items()}
     existing = {row.skill.key: row for row in rows}
     for key, row in existing.items():
-        if key in levels:
-            row.level = levels[key]
+        if key in wanted:
+            row.level = wanted[key][1]
         else:
             rows.remove(row)
-    for key, level in levels.items():
-        if key not in existing and key in skills:
-            rows.append(make(skills[key], level))
+    for key, (skill, level) in wanted.items():
+        if key not in existing:
+            rows.append(make(skill, level))
 
 
 def apply_details(profile, details: dict, make_skill: Callable[[Skill, int], object]) -> None:
