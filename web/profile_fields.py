@@ -56,6 +56,16 @@ TIME_BLOCKS = (
 _BLOCKS = {block.key: block for block in TIME_BLOCKS}
 
 
+@dataclass(frozen=True)
+class Box:
+    """One checkbox of a MultiCheckboxField as the page draws it."""
+
+    id: str
+    value: str
+    label: str
+    checked: bool
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Several choices shown as a list of checkboxes."""
 
@@ -67,6 +77,17 @@ class MultiCheckboxField(SelectMultipleField):
         for option in super().__iter__():
             option.flags.required = False
             yield option
+
+    def boxes(self) -> list[Box]:
+        """The boxes, with the ids iterating the field gives (`<field id>-<n>`).
+
+        Pages draw long lists of boxes from these: iterating the field builds and renders a
+        whole WTForms field per box, which costs a large form many milliseconds.
+        """
+        return [
+            Box(f"{self.id}-{n}", choice.value, choice.label, choice.selected)
+            for n, choice in enumerate(self.iter_choices())
+        ]
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -227,6 +248,10 @@ class SkillLevelsField(Field):
     def any_chosen(self, skills: list[Skill]) -> bool:
         """True if one of `skills` has a level (its group then stays in view)."""
         return any(skill.key in self.data for skill in skills)
+
+    def level_choices(self) -> list[tuple[str, str]]:
+        """The levels as (value, label), each label translated once for all the selects."""
+        return [(value, str(label)) for value, label in self.choices]
 
     def level_of(self, skill: Skill) -> str:
         """The chosen level of `skill` as the select's value."""
