@@ -51,9 +51,7 @@ def cohorts_open_for_registration() -> list[Cohort]:
     """Cohorts whose registration is open, archived or not, in the order the select lists them."""
     return list(
         db.session.scalars(
-            select(Cohort)
-            .where(Cohort.registration_open)
-            .order_by(Cohort.starts_on, Cohort.name)
+            select(Cohort).where(Cohort.registration_open).order_by(Cohort.starts_on, Cohort.name)
         )
     )
 
