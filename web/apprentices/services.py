@@ -39,12 +39,12 @@ class RegistrationClosed(DomainError):
 
 def partner_choices() -> list[tuple[int, str]]:
     """Partner institutions for the registration select."""
-    partners = db.session.scalars(
-        select(PartnerInstitution)
+    partners = db.session.execute(
+        select(PartnerInstitution.id, PartnerInstitution.name)
         .where(PartnerInstitution.active)
         .order_by(PartnerInstitution.name)
     )
-    return [(p.id, p.name) for p in partners]
+    return [(partner_id, name) for partner_id, name in partners]
 
 
 def cohorts_open_for_registration() -> list[Cohort]:
