@@ -117,7 +117,7 @@ def build_sized_program(app, apprentices: int) -> SizedProgram:
             )
         )
         emails = _people_with_something_to_see()
-        partner = db.session.scalar(select(User).where(User.role == Role.PARTNER))
+        partner = db.session.scalar(select(User).where(User.email == emails[Role.PARTNER]))
         program.api_headers = bearer_for(partner)
         db.session.remove()
     # Requests run outside this app context: each gets its own, as in production.
