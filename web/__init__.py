@@ -79,11 +79,12 @@ def register_extensions(app: Flask) -> None:
 
     language.init_app(app)
     from web.auth.sessions import load_user, register_sessions
-    from web.services import security_events
+    from web.services import kept_figures, security_events
 
     login_manager.user_loader(load_user)
     register_sessions(app)
     security_events.configure_log()
+    kept_figures.watch_program_changes()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -139,6 +140,7 @@ def register_template_helpers(app: Flask) -> None:
     from web.about.site import official_site
     from web.auth.passwords import PASSWORD_HINT
     from web.language import formats
+    from web.meters import score_meter
     from web.services import contact_details
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -156,6 +158,8 @@ def register_template_helpers(app: Flask) -> None:
         long_date=formats.long_date,
         month_name=formats.month_year,
         percent=lambda value: f"{100 * (value or 0):.0f}%",
+        meter=score_meter,
+        two_places=lambda value: f"{value:.2f}",
     )
 
 

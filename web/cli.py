@@ -12,6 +12,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from web.database import refresh_planner_statistics
 from web.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ def _load_demo(seed: int, apprentices: int, mentors: int) -> None:
     if db.session.scalar(select(User.id).limit(1)) is None:
         started = time.perf_counter()
         logins = load_demo_program(seed=seed, apprentices=apprentices, mentors=mentors)
+        refresh_planner_statistics()
         db.session.commit()
         seconds = time.perf_counter() - started
         click.echo(

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -41,6 +41,22 @@ def insert_or_skip(model: type[db.Model]):
     """
     dialects = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
     return dialects[db.engine.dialect.name](model)
+
+
+def refresh_planner_statistics(*models: type[db.Model]) -> None:
+    """Let the database re-read the size and spread of tables a bulk write just changed.
+
+    Without this, PostgreSQL plans the next queries on these tables from statistics taken
+    before the write (or never, where autovacuum is off) and may scan and hash whole tables
+    where an index reaches a few rows. Runs inside the current transaction, which it sees.
+    Without models, every table.
+    """
+    if not models:
+        db.session.execute(text("ANALYZE"))
+        return
+    quote = db.session.get_bind().dialect.identifier_preparer.quote
+    for model in models:
+        db.session.execute(text(f"ANALYZE {quote(model.__tablename__)}"))
 
 
 def enqueue_after_commit(task_name: str, *args, about: db.Model | None = None) -> None:

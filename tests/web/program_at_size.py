@@ -40,6 +40,7 @@ from web.models import (
 )
 from web.models.base import utcnow
 from web.services import mentorships, publishing, rounds, stated_preferences
+from web.services.outcomes import FINISHED
 
 
 @dataclass
@@ -116,7 +117,7 @@ def build_sized_program(app, apprentices: int) -> SizedProgram:
             )
         )
         emails = _people_with_something_to_see()
-        partner = db.session.scalar(select(User).where(User.role == Role.PARTNER))
+        partner = db.session.scalar(select(User).where(User.email == emails[Role.PARTNER]))
         program.api_headers = bearer_for(partner)
         db.session.remove()
     # Requests run outside this app context: each gets its own, as in production.
@@ -249,8 +250,14 @@ def _people_with_something_to_see() -> dict:
         Role.COORDINATOR: db.session.scalar(
             select(User.email).where(User.role == Role.COORDINATOR)
         ),
+        # A partner with a finished apprentice hired, so its outcome pages list someone.
         Role.PARTNER: db.session.scalar(
-            select(User.email).where(User.role == Role.PARTNER).order_by(User.id)
+            select(User.email)
+            .join(ApprenticeProfile, ApprenticeProfile.partner_id == User.partner_id)
+            .join(Outcome, Outcome.apprentice_id == ApprenticeProfile.id)
+            .where(User.role == Role.PARTNER, ApprenticeProfile.status.in_(FINISHED))
+            .order_by(User.id)
+            .limit(1)
         ),
         Role.APPRENTICE: apprentice.email,
         Role.MENTOR: mentor.email,

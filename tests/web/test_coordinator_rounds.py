@@ -48,12 +48,21 @@ def test_a_round_runs_end_to_end_and_shows_pairs_reasons_and_report(client, prog
     assert {p.apprentice_id for p in proposals} == {a.id for a in matched}
     assert all(p.mentor_id == mentor.id and 0 < p.score <= 1 and p.reason for p in proposals)
     assert [u.apprentice_id for u in match_round.unmatched] == [lonely.id]
-    assert match_round.unmatched[0].reason in html
     assert mentor.user.name in html and "Department of Innovation and Technology" in html
     why = html.split(f'id="why-{proposals[0].id}"')[1].split("</tr>")[0]  # the panel below the pair
     assert str(escape(proposals[0].reason)) in why and "What the score is made of" in why
-    assert "Match rate by partner" in html and "How pair scores are spread" in html
-    assert "Deferred acceptance" in html and "Greedy" in html
+    # The apprentices left alone and the report are sections of their own, linked from each.
+    round_url = f"/coordinator/rounds/{match_round.id}"
+    assert f'href="{round_url}/unmatched">Apprentices without a mentor (1)</a>' in html
+    assert f'href="{round_url}" aria-current="page">Proposed pairs (2)</a>' in html
+    unmatched = client.get(f"{round_url}/unmatched").get_data(as_text=True)
+    assert match_round.unmatched[0].reason in unmatched and lonely.user.name in unmatched
+    assert f'href="{round_url}/unmatched" aria-current="page"' in unmatched
+    assert "What the score is made of" not in unmatched  # no pairs on this section
+    report = client.get(f"{round_url}/report").get_data(as_text=True)
+    assert "Match rate by partner" in report and "How pair scores are spread" in report
+    assert "Deferred acceptance" in report and "Greedy" in report
+    assert "Match rate by partner" not in html
     assert match_round.solve_path in html
     assert "Best total score" in html  # the parameters it ran with
     assert {"round.started"} <= set(db.session.scalars(select(AuditEvent.action)))

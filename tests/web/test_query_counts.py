@@ -41,6 +41,8 @@ PAGES = {
     "coordinator dashboard": (Role.COORDINATOR, "/coordinator/"),
     "coordinator cohort": (Role.COORDINATOR, "/coordinator/cohorts/{cohort}"),
     "round review": (Role.COORDINATOR, "/coordinator/rounds/{round}"),
+    "round without a mentor": (Role.COORDINATOR, "/coordinator/rounds/{round}/unmatched?page=2"),
+    "round report": (Role.COORDINATOR, "/coordinator/rounds/{round}/report"),
     "round review, filtered": (
         Role.COORDINATOR,
         "/coordinator/rounds/{round}?partner=South+Loop+University&sort=mentor&page=2",

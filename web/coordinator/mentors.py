@@ -41,7 +41,8 @@ def mentors():
                 User.email.icontains(text, autoescape=True),
             )
         )
-    page = db.paginate(query, per_page=MENTORS_PER_PAGE, error_out=False)
+    page = db.paginate(query, per_page=MENTORS_PER_PAGE, error_out=False, count=False)
+    page.total = background_checks.mentors_total(query, whole_list=query.whereclause is None)
     return render_template(
         "coordinator/mentors.html",
         form=form,

@@ -33,12 +33,39 @@ coordinator_only = role_required(Role.COORDINATOR)
 @bp.route("/rounds/<int:round_id>", endpoint="round")
 @coordinator_only
 def show_round(round_id: int):
-    """A round: its progress, or its error, or its pairs, unmatched apprentices and report."""
+    """A round: its progress, or its error, or its proposed pairs to review."""
     return round_page(db.get_or_404(MatchRound, round_id))
 
 
-def round_page(match_round: MatchRound, **refused_forms) -> str:
-    """The round page; `refused_forms` (reject_form and rejecting, or bulk_form) show errors."""
+@bp.route("/rounds/<int:round_id>/unmatched")
+@coordinator_only
+def round_unmatched(round_id: int):
+    """The apprentices a round left without a mentor, and why, a page at a time."""
+    return round_page(db.get_or_404(MatchRound, round_id), section="unmatched")
+
+
+@bp.route("/rounds/<int:round_id>/report")
+@coordinator_only
+def round_report(round_id: int):
+    """The quality report of a round: match rates, scores, mentor load, baselines."""
+    return round_page(db.get_or_404(MatchRound, round_id), section="report")
+
+
+SECTIONS = {
+    "pairs": "coordinator.round",
+    "unmatched": "coordinator.round_unmatched",
+    "report": "coordinator.round_report",
+}
+
+
+def round_page(match_round: MatchRound, section: str = "pairs", **refused_forms):
+    """The round page; `refused_forms` (reject_form and rejecting, or bulk_form) show errors.
+
+    A succeeded round shows one section at a time (its pairs, its unmatched apprentices or
+    its report); a round still running or failed has only the first, which says so.
+    """
+    if section != "pairs" and match_round.status != RoundStatus.SUCCEEDED:
+        return redirect(url_for("coordinator.round", round_id=match_round.id))
     context = {
         "match_round": match_round,
         "action_form": DecisionForm(),
@@ -46,9 +73,13 @@ def round_page(match_round: MatchRound, **refused_forms) -> str:
         "stale_minutes": rounds.stale_minutes(),
         "can_change": current_user.is_program_admin and not match_round.cohort.archived,
         "worker_problem": worker_health.round_problem(match_round),
+        "section": section,
+        "sections": SECTIONS,
     }
     if match_round.status == RoundStatus.SUCCEEDED:
-        context |= _results_context(match_round) | refused_forms
+        summary = _summary_context(match_round)
+        context |= summary | SECTION_CONTEXTS[section](match_round, summary["counts"])
+        context |= refused_forms
     return render_template("coordinator/round.html", **context, **_parameters_context())
 
 
@@ -65,11 +96,24 @@ SORTABLE = ("apprentice", "partner", "mentor", "department", "score", "status")
 SORT_HEADERS = ("apprentice", "partner", "mentor", "score", "status")
 
 
-def _results_context(match_round: MatchRound) -> dict:
+def _summary_context(match_round: MatchRound) -> dict:
+    """What every section of a succeeded round shows above it."""
+    latest = decisions.latest_succeeded_round(match_round.cohort_id)
+    is_latest = latest is not None and latest.id == match_round.id
+    can_change = current_user.is_program_admin and not match_round.cohort.archived
+    return {
+        "counts": round_pairs.round_counts(match_round.id),
+        "is_latest": is_latest,
+        "decidable": is_latest and can_change,
+        "report": match_round.report or {},
+    }
+
+
+def _pairs_context(match_round: MatchRound, counts: round_pairs.RoundCounts) -> dict:
     args = review_source()
     filters = RoundFilterForm(args)
     filters.partner.choices = options(
-        [("", "All partners")] + [(p, p) for p in round_pairs.round_partners(match_round.id)]
+        [("", "All partners")] + [(p, p) for p in round_pairs.partner_names()]
     )
     valid = filters.validate()
     sort = args.get("sort", "score")
@@ -85,29 +129,34 @@ def _results_context(match_round: MatchRound) -> dict:
             sort=sort,
             descending=descending,
         )
-    latest = decisions.latest_succeeded_round(match_round.cohort_id)
-    is_latest = latest is not None and latest.id == match_round.id
-    can_change = current_user.is_program_admin and not match_round.cohort.archived
     return {
-        "pairs": round_pairs.pairs_page(match_round, query, page_number(args.get("page"))),
-        "unmatched": round_pairs.unmatched_page(
-            match_round.id, page_number(args.get("unmatched_page"))
-        ),
-        "counts": round_pairs.round_counts(match_round.id),
+        "pairs": round_pairs.pairs_page(match_round, query, page_number(args.get("page")), counts),
         "filters": filters,
         "sort": sort,
         "descending": descending,
         "sortable": SORT_HEADERS,
         "review": review_args(args),
         "back": encode_back(args),
-        "is_latest": is_latest,
-        "decidable": is_latest and can_change,
         "reject_form": RejectForm(formdata=None),
         "rejecting": None,
         "bulk_form": BulkApproveForm(formdata=None),
-        "report": match_round.report or {},
         "older_rounds": _older_rounds(match_round),
     }
+
+
+def _unmatched_context(match_round: MatchRound, counts: round_pairs.RoundCounts) -> dict:
+    number = page_number(request.args.get("page"))
+    return {
+        "unmatched": round_pairs.unmatched_page(match_round.id, number, counts),
+        "back": encode_back({"unmatched_page": str(number)}),
+    }
+
+
+SECTION_CONTEXTS = {
+    "pairs": _pairs_context,
+    "unmatched": _unmatched_context,
+    "report": lambda match_round, counts: {},
+}
 
 
 def _older_rounds(match_round: MatchRound) -> list[MatchRound]:

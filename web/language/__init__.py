@@ -90,6 +90,7 @@ def init_app(app) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", SOURCE_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     babel.init_app(app, locale_selector=select_language)
+    catalogues.install(app.jinja_env)
     # Flask-Babel keeps the language on `g`; a request inside a longer app context (a test,
     # a CLI command) chooses again rather than inherit the previous request's.
     app.before_request(refresh)
@@ -100,4 +101,4 @@ def init_app(app) -> None:
     )
 
 
-from web.language import views  # noqa: E402,F401  (routes register on bp)
+from web.language import catalogues, views  # noqa: E402,F401  (routes register on bp)

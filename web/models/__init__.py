@@ -3,6 +3,7 @@
 from web.models.accounts import ApiToken, CoordinatorRole, Role, User
 from web.models.audit import AuditEvent
 from web.models.imports import ImportStatus, PeopleImport
+from web.models.kept_figures import KeptFigures, ProgramVersion
 from web.models.matching import (
     MatchRound,
     MatchStatus,
@@ -59,6 +60,7 @@ __all__ = [
     "EmailPreference",
     "Goal",
     "ImportStatus",
+    "KeptFigures",
     "MatchRound",
     "MatchStatus",
     "Meeting",
@@ -78,6 +80,7 @@ __all__ = [
     "OutcomeSource",
     "PartnerInstitution",
     "PeopleImport",
+    "ProgramVersion",
     "ProposedMatch",
     "ReadinessCheck",
     "RecoveryCode",

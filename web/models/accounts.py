@@ -38,8 +38,12 @@ class User(UserMixin, db.Model):
     """An account: apprentice, mentor, program coordinator or partner-institution contact."""
 
     __tablename__ = "users"
-    # Accounts are looked up by email in any letter case (sign-in, registration).
-    __table_args__ = (Index("ix_users_email_lower", text("lower(email)")),)
+    __table_args__ = (
+        # Accounts are looked up by email in any letter case (sign-in, registration).
+        Index("ix_users_email_lower", text("lower(email)")),
+        # Lists of people (mentors, a partner's apprentices) are read by name a page at a time.
+        Index("ix_users_name", "name"),
+    )
 
     id: Mapped[int_pk]
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -6,7 +6,17 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
@@ -82,7 +92,8 @@ class ProposedMatch(db.Model):
     __tablename__ = "proposed_matches"
     __table_args__ = (
         UniqueConstraint("round_id", "apprentice_id"),
-        Index("ix_proposed_matches_round_score", "round_id", "score"),
+        # The review's default order (best score first, then first proposed) read off the index.
+        Index("ix_proposed_matches_round_score_id", "round_id", text("score DESC"), "id"),
     )
 
     id: Mapped[int_pk]
@@ -109,7 +120,10 @@ class UnmatchedApprentice(db.Model):
     """An apprentice a round left without a mentor, with the binding reason."""
 
     __tablename__ = "unmatched_apprentices"
-    __table_args__ = (UniqueConstraint("round_id", "apprentice_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "apprentice_id"),
+        Index("ix_unmatched_apprentices_round_id", "round_id", "id"),
+    )
 
     id: Mapped[int_pk]
     round_id: Mapped[int] = mapped_column(ForeignKey("match_rounds.id", ondelete="CASCADE"))

@@ -6,11 +6,10 @@ where scoping to one partner happens.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from web import catalog
@@ -30,6 +29,7 @@ from web.models import (
 )
 from web.partners import services
 from web.partners.services import ApprenticeRow
+from web.services import kept_figures
 
 LOW_RATING = 2
 # The dashboard names this many pairs needing attention per list, and counts the rest.
@@ -110,21 +110,57 @@ def previous_month(today: date) -> str:
 
 
 def cohort_summary(partner_id: int, cohort: Cohort, last_month: str) -> CohortSummary:
-    """Funnel, pathways chosen and check-in health of the partner's apprentices in `cohort`."""
+    """Funnel, pathways chosen and check-in health of the partner's apprentices in `cohort`.
+
+    Counted over all of them in SQL, and kept until the program changes.
+    """
     scope = (
         ApprenticeProfile.partner_id == partner_id,
         ApprenticeProfile.cohort_id == cohort.id,
         ApprenticeProfile.status != ApprenticeStatus.WITHDRAWN,
     )
-    # One short column of each apprentice: the pathways are a JSON list, counted here.
-    chosen = db.session.scalars(select(ApprenticeProfile.pathways).where(*scope))
-    pathways = Counter(p for keys in chosen for p in keys)
+    figures = kept_figures.kept(
+        f"partner:{partner_id}:cohort:{cohort.id}:{last_month}",
+        lambda: _count_cohort(cohort.id, scope, last_month),
+    )
     return CohortSummary(
         cohort=cohort,
-        funnel=_funnel(cohort.id, scope),
-        pathways=tuple(sorted(pathways.items(), key=lambda kv: (-kv[1], kv[0]))),
-        check_ins=_check_in_health(scope, last_month),
+        funnel=Funnel(**figures["funnel"]),
+        pathways=tuple((key, count) for key, count in figures["pathways"]),
+        check_ins=_check_in_health(last_month, figures["check_ins"]),
     )
+
+
+def _count_cohort(cohort_id: int, scope: tuple, last_month: str) -> dict:
+    """The summary's figures as JSON data: funnel, pathways by count, check-ins due."""
+    return {
+        "funnel": _funnel(cohort_id, scope),
+        "pathways": _pathways_chosen(scope),
+        "check_ins": _count_check_ins(scope, last_month),
+    }
+
+
+def _pathways_chosen(scope: tuple) -> list[list]:
+    """[pathway key, apprentices who chose it], most chosen first, counted by the database.
+
+    The pathways are a JSON list per apprentice: its elements are read as rows.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        # A set-returning function names its one column after its alias: name it "value".
+        elements = func.json_array_elements_text(ApprenticeProfile.pathways)
+        pathway = elements.table_valued("value").render_derived(name="pathway")
+    else:
+        pathway = func.json_each(ApprenticeProfile.pathways).table_valued("value").alias("pathway")
+    how_many = func.count()
+    rows = db.session.execute(
+        select(pathway.c.value, how_many)
+        .select_from(ApprenticeProfile)
+        .join(pathway, true())
+        .where(*scope)
+        .group_by(pathway.c.value)
+        .order_by(how_many.desc(), pathway.c.value)
+    )
+    return [[key, count] for key, count in rows]
 
 
 def apprentice_detail(partner_id: int, apprentice_id: int, last_month: str) -> ApprenticeDetail:
@@ -150,7 +186,7 @@ def _skills_wanted(apprentice) -> tuple[tuple[str, str, int], ...]:
     return tuple(sorted((s.skill.key, s.skill.label, s.level) for s in apprentice.skills))
 
 
-def _funnel(cohort_id: int, scope: tuple) -> Funnel:
+def _funnel(cohort_id: int, scope: tuple) -> dict[str, int]:
     """Registered -> matched (latest succeeded round) -> approved -> active, in one statement.
 
     An apprentice whose pair was already published counts as matched and approved even when
@@ -180,7 +216,7 @@ def _funnel(cohort_id: int, scope: tuple) -> Funnel:
         .outerjoin(published, published.id == services.latest_mentorship_id(ApprenticeProfile.id))
         .where(*scope)
     ).one()
-    return Funnel(registered=row[0], matched=row[1], approved=row[2], active=row[3])
+    return dict(zip(("registered", "matched", "approved", "active"), map(int, row), strict=True))
 
 
 def _how_many(condition):
@@ -188,10 +224,11 @@ def _how_many(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _check_in_health(scope: tuple, last_month: str) -> CheckInHealth:
+def _count_check_ins(scope: tuple, last_month: str) -> dict:
     """Active mentorships running since before `last_month` ended, by last month's ratings.
 
-    Counted by the database; only the first few pairs needing attention are loaded to name.
+    Counted by the database, with [mentorship id, rating] of the first pairs needing
+    attention, to name them.
     """
     lowest = (
         select(CheckIn.mentorship_id, func.min(CheckIn.rating).label("rating"))
@@ -200,7 +237,7 @@ def _check_in_health(scope: tuple, last_month: str) -> CheckInHealth:
         .subquery()
     )
     due = (
-        select(ApprenticeProfile)
+        select(ApprenticeProfile.id)
         .join(Mentorship, Mentorship.apprentice_id == ApprenticeProfile.id)
         .outerjoin(lowest, lowest.c.mentorship_id == Mentorship.id)
         .where(
@@ -219,17 +256,35 @@ def _check_in_health(scope: tuple, last_month: str) -> CheckInHealth:
         )
     ).one()
     needing = db.session.execute(
-        due.add_columns(Mentorship, rating)
+        due.with_only_columns(Mentorship.id, rating)
         .where(rating.is_(None) | (rating <= LOW_RATING))
+        .order_by(Mentorship.id)
+        .limit(2 * NAMED_PER_LIST)
+    )
+    return {
+        "healthy": int(healthy),
+        "low": int(low),
+        "missing": int(missing),
+        "needing": [[mentorship_id, r] for mentorship_id, r in needing],
+    }
+
+
+def _check_in_health(last_month: str, counted: dict) -> CheckInHealth:
+    """The counted check-ins, naming the first pairs needing attention (one statement)."""
+    rating = dict(counted["needing"])
+    needing = db.session.execute(
+        select(ApprenticeProfile, Mentorship)
+        .join(Mentorship, Mentorship.apprentice_id == ApprenticeProfile.id)
+        .where(Mentorship.id.in_(rating))
         .options(joinedload(ApprenticeProfile.user), lazyload(ApprenticeProfile.skills))
         .options(joinedload(Mentorship.mentor).lazyload(MentorProfile.skills))
         .order_by(Mentorship.id)
-        .limit(2 * NAMED_PER_LIST)
     ).all()
-    named = [(services.apprentice_row(a, m), r) for a, m, r in needing]
+    named = [(services.apprentice_row(a, m), rating[m.id]) for a, m in needing]
     low_rows = tuple(row for row, r in named if r is not None)[:NAMED_PER_LIST]
     missing_rows = tuple(row for row, r in named if r is None)[:NAMED_PER_LIST]
-    return CheckInHealth(last_month, healthy, low_rows, missing_rows, low, missing)
+    low, missing = counted["low"], counted["missing"]
+    return CheckInHealth(last_month, counted["healthy"], low_rows, missing_rows, low, missing)
 
 
 def _month_after(month: str) -> datetime:

@@ -79,7 +79,7 @@ def partner_cohorts(partner_id: int) -> list[Cohort]:
     return list(
         db.session.scalars(
             select(Cohort)
-            .where(Cohort.id.in_(_cohort_ids(partner_id)))
+            .where(_has_apprentices_in(partner_id))
             .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
         )
     )
@@ -92,7 +92,7 @@ def get_cohort(partner_id: int, cohort_id: int) -> Cohort:
         cohort = db.session.scalar(
             select(Cohort).where(
                 Cohort.id == cohort_id,
-                Cohort.id.in_(_cohort_ids(partner_id)),
+                _has_apprentices_in(partner_id),
             )
         )
     if cohort is None:
@@ -180,9 +180,14 @@ def _apprentices(partner_id: int) -> Select:
     return select(ApprenticeProfile).where(ApprenticeProfile.partner_id == partner_id)
 
 
-def _cohort_ids(partner_id: int) -> Select:
-    """Ids of the cohorts the partner has apprentices in."""
-    return _apprentices(partner_id).with_only_columns(ApprenticeProfile.cohort_id)
+def _has_apprentices_in(partner_id: int):
+    """SQL: the partner has apprentices in the cohort; one index lookup per cohort."""
+    return (
+        _apprentices(partner_id)
+        .with_only_columns(ApprenticeProfile.id)
+        .where(ApprenticeProfile.cohort_id == Cohort.id)
+        .exists()
+    )
 
 
 def published_mentorships(apprentice_ids: list[int]) -> dict[int, Mentorship]:

@@ -10,13 +10,14 @@ import enum
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from web.database import enqueue_after_commit
 from web.errors_domain import DomainError
+from web.extensions import db
 from web.models import MentorProfile, User
 from web.models.base import utcnow
-from web.services import audit
+from web.services import audit, kept_figures
 
 
 class CheckStatus(enum.StrEnum):
@@ -123,6 +124,17 @@ def mentors_query(status: str = "") -> Select:
             MentorProfile.background_checked.is_(False),
         )
     return query
+
+
+def mentors_total(query: Select, *, whole_list: bool) -> int:
+    """How many mentors `query` lists; the whole list's count is kept until the program changes.
+
+    A filtered count is not kept: whether a check has lapsed depends on the time of day.
+    """
+    count = select(func.count()).select_from(query.order_by(None).subquery())
+    if not whole_list:
+        return db.session.scalar(count)
+    return kept_figures.kept("mentors", lambda: {"total": db.session.scalar(count)})["total"]
 
 
 def aware(moment: datetime | None) -> datetime | None:

@@ -38,13 +38,17 @@ def page_number(raw: str | None) -> int:
     return 1
 
 
-def paginate(stmt: Select, number: int, per_page: int = 50, *, rows: bool = False) -> Page:
+def paginate(
+    stmt: Select, number: int, per_page: int = 50, *, rows: bool = False, total: int | None = None
+) -> Page:
     """Rows of page `number` (1-based; out-of-range numbers are clamped).
 
     With `rows`, the page holds result rows (for selects of several columns or entities)
-    rather than the first entity of each row.
+    rather than the first entity of each row. `total` is the number of rows when the caller
+    can count them more cheaply than the whole select.
     """
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     last = max((total + per_page - 1) // per_page, 1)
     number = min(max(number, 1), last)
     page_stmt = stmt.limit(per_page).offset((number - 1) * per_page)

@@ -2,7 +2,8 @@
 
 At state size the check reads every profile and runs the matcher's analysis: too much for
 each view of the cohort page. The page reads the kept check (one statement), compares the
-program's fingerprint (one statement), and asks the worker for a new check when they differ.
+program's fingerprint (one short statement), and asks the worker for a new check when they
+differ.
 """
 
 from __future__ import annotations
@@ -17,17 +18,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from web.extensions import db
-from web.models import (
-    ApprenticeProfile,
-    AuditEvent,
-    Cohort,
-    MentorProfile,
-    Mentorship,
-    ReadinessCheck,
-)
+from web.models import AuditEvent, Cohort, ReadinessCheck
 from web.models.base import utcnow
-from web.services import outbox, reports
-from web.services.rounds import LIVE_MENTORSHIPS, MATCHABLE
+from web.services import kept_figures, outbox, reports
 
 logger = logging.getLogger(__name__)
 
@@ -91,25 +84,14 @@ def parameters_key(parameters: dict) -> str:
 
 
 def fingerprint(cohort_id: int) -> str:
-    """What the check depends on, summed up in one statement: any change shows here.
+    """What the check depends on, summed up in one short statement: any change shows here.
 
-    Every change people make through the app is audited (registrations, imports, profile
-    edits, decisions, mentorships); counts and places catch changes made around it.
+    The program's version is raised by every commit that changes people, pairs or rounds
+    (web/services/kept_figures.py); every change people make through the app is audited too.
+    The same for every cohort: a mentor's change concerns them all.
     """
-    apprentices = select(ApprenticeProfile.id).where(
-        ApprenticeProfile.cohort_id == cohort_id, ApprenticeProfile.status.in_(MATCHABLE)
-    )
     row = db.session.execute(
-        select(
-            select(func.max(AuditEvent.id)).scalar_subquery(),
-            select(func.max(ApprenticeProfile.id)).scalar_subquery(),
-            select(func.count()).where(ApprenticeProfile.id.in_(apprentices)).scalar_subquery(),
-            select(func.coalesce(func.sum(MentorProfile.capacity), 0))
-            .where(MentorProfile.accepting)
-            .scalar_subquery(),
-            select(func.count()).where(MentorProfile.accepting).scalar_subquery(),
-            select(func.count()).where(Mentorship.status.in_(LIVE_MENTORSHIPS)).scalar_subquery(),
-        )
+        select(kept_figures.version_now(), select(func.max(AuditEvent.id)).scalar_subquery())
     ).one()
     return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()[:32]
 

@@ -26,7 +26,7 @@ from web.models import (
     PartnerInstitution,
     User,
 )
-from web.services import audit_subjects, round_inputs
+from web.services import audit_subjects, kept_figures, round_inputs
 from web.services.matching_inputs import (
     counted_apprentices,
     counted_mentors,
@@ -40,15 +40,20 @@ logger = logging.getLogger(__name__)
 
 
 def status_counts_by_cohort() -> dict[int, Counter]:
-    """Cohort id -> how many apprentices it has in each status."""
+    """Cohort id -> how many apprentices it has in each status, kept until the program changes."""
+    figures = kept_figures.kept("statuses by cohort", _count_statuses_by_cohort)
+    return {int(cohort_id): Counter(counts) for cohort_id, counts in figures.items()}
+
+
+def _count_statuses_by_cohort() -> dict[str, dict[str, int]]:
     rows = db.session.execute(
         select(ApprenticeProfile.cohort_id, ApprenticeProfile.status, func.count()).group_by(
             ApprenticeProfile.cohort_id, ApprenticeProfile.status
         )
     )
-    counts: dict[int, Counter] = {}
+    counts: dict[str, dict[str, int]] = {}
     for cohort_id, status, n in rows:
-        counts.setdefault(cohort_id, Counter())[status] = n
+        counts.setdefault(str(cohort_id), {})[status] = n
     return counts
 
 
@@ -71,36 +76,42 @@ class CohortSummary:
 
 
 def cohort_summary(cohort: Cohort) -> CohortSummary:
-    """Count the cohort's apprentices and the places accepting mentors offer, in SQL."""
-    by_status = Counter(
-        dict(
-            db.session.execute(
-                select(ApprenticeProfile.status, func.count())
-                .where(ApprenticeProfile.cohort_id == cohort.id)
-                .group_by(ApprenticeProfile.status)
-            ).all()
-        )
+    """The cohort's headline numbers, counted in SQL and kept until the program changes."""
+    figures = kept_figures.kept(f"cohort:{cohort.id}", lambda: _count_cohort(cohort))
+    return CohortSummary(
+        by_status=Counter(figures["by_status"]),
+        by_partner=Counter(figures["by_partner"]),
+        matchable=figures["matchable"],
+        awaiting_consent=figures["awaiting_consent"],
+        mentors=figures["mentors"],
+        places=figures["places"],
+        places_taken=figures["places_taken"],
     )
-    by_partner = Counter(
-        dict(
-            db.session.execute(
-                select(PartnerInstitution.name, func.count())
-                .join(ApprenticeProfile, ApprenticeProfile.partner_id == PartnerInstitution.id)
-                .where(ApprenticeProfile.cohort_id == cohort.id)
-                .group_by(PartnerInstitution.name)
-            ).all()
-        )
+
+
+def _count_cohort(cohort: Cohort) -> dict:
+    """Apprentices by status and partner, and the places accepting mentors offer."""
+    by_status = db.session.execute(
+        select(ApprenticeProfile.status, func.count())
+        .where(ApprenticeProfile.cohort_id == cohort.id)
+        .group_by(ApprenticeProfile.status)
+    )
+    by_partner = db.session.execute(
+        select(PartnerInstitution.name, func.count())
+        .join(ApprenticeProfile, ApprenticeProfile.partner_id == PartnerInstitution.id)
+        .where(ApprenticeProfile.cohort_id == cohort.id)
+        .group_by(PartnerInstitution.name)
     )
     mentors, places, taken = _accepting_places()
-    return CohortSummary(
-        by_status=by_status,
-        by_partner=by_partner,
-        matchable=_matchable_count(cohort),
-        awaiting_consent=_awaiting_consent_count(cohort),
-        mentors=mentors,
-        places=places,
-        places_taken=taken,
-    )
+    return {
+        "by_status": dict(by_status.all()),
+        "by_partner": dict(by_partner.all()),
+        "matchable": _matchable_count(cohort),
+        "awaiting_consent": _awaiting_consent_count(cohort),
+        "mentors": mentors,
+        "places": places,
+        "places_taken": taken,
+    }
 
 
 def _accepting_places() -> tuple[int, int, int]:
@@ -124,7 +135,7 @@ def _accepting_places() -> tuple[int, int, int]:
         .outerjoin(live, live.c.mentor_id == MentorProfile.id)
         .where(MentorProfile.accepting, counted_mentors())
     ).one()
-    return row[0], row[1], row[2]
+    return int(row[0]), int(row[1]), int(row[2])  # PostgreSQL sums are numeric
 
 
 def _matchable_count(cohort: Cohort) -> int:

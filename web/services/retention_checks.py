@@ -13,7 +13,7 @@ from email.message import EmailMessage
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defaultload, joinedload, selectinload
 
 from web.errors_domain import DomainError
 from web.extensions import db
@@ -228,6 +228,10 @@ def checks_page(partner_id: int | None, answered: bool, number: int, per_page: i
         joinedload(RetentionCheck.outcome)
         .joinedload(Outcome.apprentice)
         .joinedload(ApprenticeProfile.partner),
+        # The list names the apprentice and their partner; their skills are not shown.
+        defaultload(RetentionCheck.outcome)
+        .defaultload(Outcome.apprentice)
+        .lazyload(ApprenticeProfile.skills),
         joinedload(RetentionCheck.checked_by),
     )
     return paginate(query, number, per_page)

@@ -17,15 +17,21 @@ from web.models import (
     UnmatchedApprentice,
     User,
 )
+from web.services import kept_figures
 from web.services.paging import Page, paginate
 
-PAIRS_PER_PAGE = 50
+PAIRS_PER_PAGE = 25
 UNMATCHED_PER_PAGE = 100
 
 ApprenticeUser = aliased(User, name="apprentice_user")
 MentorUser = aliased(User, name="mentor_user")
 
-APPRENTICE_SHOWN = (ApprenticeProfile.user_id, ApprenticeProfile.partner_id)
+# The name shown is the user's, or says the apprentice withdrew or was erased (by status).
+APPRENTICE_SHOWN = (
+    ApprenticeProfile.user_id,
+    ApprenticeProfile.partner_id,
+    ApprenticeProfile.status,
+)
 MENTOR_SHOWN = (MentorProfile.user_id, MentorProfile.department)
 
 SORT_COLUMNS = {
@@ -49,6 +55,11 @@ class PairQuery:
     sort: str = "score"
     descending: bool = True
 
+    @property
+    def filtered(self) -> bool:
+        """True when some filter leaves pairs out."""
+        return bool(self.partner or self.pathway or self.status) or self.min_score is not None
+
 
 @dataclass(frozen=True)
 class RoundCounts:
@@ -59,18 +70,47 @@ class RoundCounts:
 
 
 def round_counts(round_id: int) -> RoundCounts:
-    """Pairs and unmatched apprentices of the round, counted by the database."""
+    """Pairs and unmatched apprentices of the round, counted once per change of the program."""
+    return RoundCounts(**kept_figures.kept(f"round:{round_id}", lambda: _count_round(round_id)))
+
+
+def _count_round(round_id: int) -> dict:
     pairs = select(func.count()).where(ProposedMatch.round_id == round_id).scalar_subquery()
     unmatched = (
         select(func.count()).where(UnmatchedApprentice.round_id == round_id).scalar_subquery()
     )
     row = db.session.execute(select(pairs, unmatched)).one()
-    return RoundCounts(pairs=row[0], unmatched=row[1])
+    return {"pairs": row[0], "unmatched": row[1]}
 
 
-def pairs_page(match_round: MatchRound, query: PairQuery, number: int) -> Page:
+def pairs_page(match_round: MatchRound, query: PairQuery, number: int, counts: RoundCounts) -> Page:
     """One page of the round's pairs passing the filters, in the requested order."""
-    return paginate(_pairs_select(match_round.id, query), number, PAIRS_PER_PAGE)
+    total = _filtered_count(match_round.id, query) if query.filtered else counts.pairs
+    return paginate(_pairs_select(match_round.id, query), number, PAIRS_PER_PAGE, total=total)
+
+
+def _filtered_count(round_id: int, query: PairQuery) -> int:
+    """How many of the round's pairs pass the filters, joining only what the filters read."""
+    stmt = select(func.count(ProposedMatch.id)).where(ProposedMatch.round_id == round_id)
+    if query.partner or query.pathway:
+        stmt = stmt.join(ProposedMatch.apprentice)
+    if query.partner:
+        stmt = stmt.join(ApprenticeProfile.partner)
+    return db.session.scalar(_filtered(stmt, query))
+
+
+def _filtered(stmt: Select, query: PairQuery) -> Select:
+    if query.partner:
+        stmt = stmt.where(PartnerInstitution.name == query.partner)
+    if query.pathway:
+        # Pathways are a JSON list of keys: look for the quoted key in its text.
+        text = cast(ApprenticeProfile.pathways, String)
+        stmt = stmt.where(text.contains(f'"{query.pathway}"', autoescape=True))
+    if query.min_score is not None:
+        stmt = stmt.where(ProposedMatch.score >= query.min_score - 1e-9)
+    if query.status:
+        stmt = stmt.where(ProposedMatch.status == query.status)
+    return stmt
 
 
 def _pairs_select(round_id: int, query: PairQuery) -> Select:
@@ -86,34 +126,25 @@ def _pairs_select(round_id: int, query: PairQuery) -> Select:
         .where(ProposedMatch.round_id == round_id)
         .options(
             contains_eager(ProposedMatch.apprentice).contains_eager(ApprenticeProfile.partner),
-            contains_eager(ProposedMatch.apprentice).contains_eager(
-                ApprenticeProfile.user.of_type(ApprenticeUser)
-            ),
-            contains_eager(ProposedMatch.mentor).contains_eager(
-                MentorProfile.user.of_type(MentorUser)
-            ),
-            defaultload(ProposedMatch.apprentice).load_only(*APPRENTICE_SHOWN, raiseload=True),
-            defaultload(ProposedMatch.mentor).load_only(*MENTOR_SHOWN, raiseload=True),
+            contains_eager(ProposedMatch.apprentice)
+            .contains_eager(ApprenticeProfile.user.of_type(ApprenticeUser))
+            .load_only(ApprenticeUser.name),
+            contains_eager(ProposedMatch.mentor)
+            .contains_eager(MentorProfile.user.of_type(MentorUser))
+            .load_only(MentorUser.name),
+            defaultload(ProposedMatch.apprentice).load_only(*APPRENTICE_SHOWN),
+            defaultload(ProposedMatch.mentor).load_only(*MENTOR_SHOWN),
             defaultload(ProposedMatch.apprentice).lazyload(ApprenticeProfile.skills),
             defaultload(ProposedMatch.mentor).lazyload(MentorProfile.skills),
         )
     )
-    if query.partner:
-        stmt = stmt.where(PartnerInstitution.name == query.partner)
-    if query.pathway:
-        # Pathways are a JSON list of keys: look for the quoted key in its text.
-        text = cast(ApprenticeProfile.pathways, String)
-        stmt = stmt.where(text.contains(f'"{query.pathway}"', autoescape=True))
-    if query.min_score is not None:
-        stmt = stmt.where(ProposedMatch.score >= query.min_score - 1e-9)
-    if query.status:
-        stmt = stmt.where(ProposedMatch.status == query.status)
+    stmt = _filtered(stmt, query)
     column = SORT_COLUMNS.get(query.sort, ProposedMatch.score)
     order = column.desc() if query.descending else column.asc()
     return stmt.order_by(order, ProposedMatch.id)
 
 
-def unmatched_page(round_id: int, number: int) -> Page:
+def unmatched_page(round_id: int, number: int, counts: RoundCounts) -> Page:
     """One page of the apprentices the round left without a mentor, with their partner."""
     stmt = (
         select(UnmatchedApprentice)
@@ -132,18 +163,15 @@ def unmatched_page(round_id: int, number: int) -> Page:
         )
         .order_by(UnmatchedApprentice.id)
     )
-    return paginate(stmt, number, UNMATCHED_PER_PAGE)
+    return paginate(stmt, number, UNMATCHED_PER_PAGE, total=counts.unmatched)
 
 
-def round_partners(round_id: int) -> list[str]:
-    """Names of the partners whose apprentices appear in the round."""
+def partner_names() -> list[str]:
+    """Names of every partner institution, for the pair table's filter.
+
+    All of them rather than only those with pairs in the round: that would be a scan of the
+    round's pairs on every page view, for a list that is short either way.
+    """
     return list(
-        db.session.scalars(
-            select(PartnerInstitution.name)
-            .join(ApprenticeProfile, ApprenticeProfile.partner_id == PartnerInstitution.id)
-            .join(ProposedMatch, ProposedMatch.apprentice_id == ApprenticeProfile.id)
-            .where(ProposedMatch.round_id == round_id)
-            .distinct()
-            .order_by(PartnerInstitution.name)
-        )
+        db.session.scalars(select(PartnerInstitution.name).order_by(PartnerInstitution.name))
     )

@@ -28,7 +28,7 @@ from web.models import (
     User,
 )
 from web.models.base import utcnow
-from web.services import audit
+from web.services import audit, kept_figures
 from web.services.cohorts import ensure_not_archived
 
 logger = logging.getLogger(__name__)
@@ -211,7 +211,14 @@ def save_marks(
 
 
 def step_counts(cohort: Cohort) -> dict[str, int]:
-    """How many of the cohort's apprentices ranked mentors, and the mentors' marks on them."""
+    """How many of the cohort's apprentices ranked mentors, and the mentors' marks on them.
+
+    Kept until the program changes (web/services/kept_figures.py).
+    """
+    return kept_figures.kept(f"stated:{cohort.id}", lambda: _count_stated(cohort))
+
+
+def _count_stated(cohort: Cohort) -> dict[str, int]:
     in_cohort = select(ApprenticeProfile.id).where(ApprenticeProfile.cohort_id == cohort.id)
     ranked = db.session.scalar(
         select(func.count(func.distinct(MentorRanking.apprentice_id))).where(

@@ -3,8 +3,8 @@
 Signing in and registering look the address up as lower(email); without this index each
 lookup read every account.
 
-Revision ID: 0019
-Revises: 0017
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-01 09:00:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0019'
-down_revision = '0017'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
