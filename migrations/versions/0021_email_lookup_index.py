@@ -5,7 +5,7 @@ lookup read every account.
 
 Revision ID: 0021
 Revises: 0020
-Create Date: 2026-12-01 09:00:00
+Create Date: 2026-11-30 03:00:00
 
 """
 from alembic import op
