@@ -28,8 +28,9 @@ from web.models import (
 
 SMALL, LARGE = 40, 200
 # The registration form and one registration (its email task queued, not run: in production
-# the task is saved in the outbox, which adds its INSERT and, once sent, its DELETE).
-REGISTRATION = {"registration form": 3, "registration": 8}
+# the task is saved in the outbox, which adds its INSERT and, once sent, its DELETE). A
+# registration also raises the program's version, so kept counts are counted again.
+REGISTRATION = {"registration form": 3, "registration": 9}
 POSTS = (
     "bulk approval: how many, selected",
     "bulk approval: selected",
