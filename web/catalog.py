@@ -100,14 +100,13 @@ JOB_TITLES = (
 )
 
 _VOCABULARIES = (PATHWAYS, REGIONS, LANGUAGES, MODES, DAYS)
+# Every key's label in one lookup; where vocabularies share a key, the first one's label.
+_LABELS = {key: text for vocabulary in reversed(_VOCABULARIES) for key, text in vocabulary.items()}
 
 
 def label(key: str) -> str:
     """Human-readable label of a vocabulary key, or the key itself if it is free text."""
-    for vocabulary in _VOCABULARIES:
-        if key in vocabulary:
-            return vocabulary[key]
-    return key
+    return _LABELS.get(key, key)
 
 
 def shown_label(key: str | None) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from web.extensions import db
@@ -31,6 +32,15 @@ def commits(view: Callable) -> Callable:
         return response
 
     return wrapper
+
+
+def insert_or_skip(model: type[db.Model]):
+    """An INSERT into `model`'s table that can skip a row a unique index refuses.
+
+    ON CONFLICT DO NOTHING is spelled per database; both Pathways databases have it.
+    """
+    dialects = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+    return dialects[db.engine.dialect.name](model)
 
 
 def refresh_planner_statistics(*models: type[db.Model]) -> None:
@@ -64,7 +74,7 @@ def enqueue_after_commit(task_name: str, *args, about: db.Model | None = None) -
 
     message = outbox.save(task_name, args, outbox.subject_of(about) if about else "")
     db.session.flush()
-    db.session.info.setdefault(_PENDING_OUTBOX, []).append(message.id)
+    db.session.info.setdefault(_PENDING_OUTBOX, []).append((message.id, task_name, list(args)))
 
 
 def _eager() -> bool:
@@ -86,10 +96,10 @@ def send_task(task_name: str, *args):
 
 @event.listens_for(Session, "after_commit")
 def _send_pending_tasks(session: Session) -> None:
-    if ids := session.info.pop(_PENDING_OUTBOX, []):
+    if saved := session.info.pop(_PENDING_OUTBOX, []):
         from web.services import outbox
 
-        outbox.send_saved(ids)
+        outbox.send_saved(saved)
     for task_name, args in session.info.pop(_PENDING_TASKS, []):
         logger.info("run %s%r in-process", task_name, args)
         try:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import re
 from collections.abc import Sequence
 from itertools import count
 
-from sqlalchemy import JSON, Column, Table, func, insert, select
+from sqlalchemy import func, select
 
+from web import bulk_rows
 from web.extensions import db
-from web.services import kept_figures
 
 logger = logging.getLogger(__name__)
 
@@ -63,36 +62,4 @@ def insert_rows(model: type, rows: list[dict], key: str) -> dict:
 
 def insert_link_rows(model: type, rows: list[dict]) -> None:
     """Insert `rows` into `model`'s table: COPY on PostgreSQL, one executemany elsewhere."""
-    if not rows:
-        return
-    table = model.__table__
-    if db.session.get_bind().dialect.name == "postgresql":
-        _copy_rows(table, rows)
-        kept_figures.note_program_changed(db.session)  # COPY is not seen by the ORM
-    else:
-        db.session.execute(insert(table), rows)
-    logger.info("inserted %d %s rows", len(rows), table.name)
-
-
-def _copy_rows(table: Table, rows: list[dict]) -> None:
-    """PostgreSQL's COPY, in the session's transaction: far faster than INSERT statements."""
-    columns = [c for c in table.columns if c.key in rows[0] or c.default is not None]
-    names = ", ".join(f'"{column.name}"' for column in columns)
-    driver_connection = db.session.connection().connection.driver_connection
-    with (
-        driver_connection.cursor() as cursor,
-        cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
-    ):
-        for row in rows:
-            copy.write_row([_copy_value(column, row) for column in columns])
-
-
-def _copy_value(column: Column, row: dict):
-    """The row's value for `column`, else the column's Python default; JSON as text."""
-    if column.key in row:
-        value = row[column.key]
-    elif column.default.is_callable:
-        value = column.default.arg(None)
-    else:
-        value = column.default.arg
-    return json.dumps(value) if isinstance(column.type, JSON) else value
+    bulk_rows.insert_all(model, rows)

@@ -1,5 +1,6 @@
 """Extension singletons, bound to the app in `create_app`."""
 
+from flask_babel import lazy_gettext
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -20,7 +21,9 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 compress = Compress()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to see that page."
+# Said in the page's language: the message is translated when it is flashed.
+login_manager.login_message = lazy_gettext("Please sign in to see that page.")
+login_manager.localize_callback = str
 login_manager.login_message_category = "info"
 # Counters in Redis (production) or memory (embedded default), from RATELIMIT_* settings;
 # each view states its own limits with the decorators of web/auth/throttling.py.

@@ -56,6 +56,16 @@ TIME_BLOCKS = (
 _BLOCKS = {block.key: block for block in TIME_BLOCKS}
 
 
+@dataclass(frozen=True)
+class Box:
+    """One checkbox of a MultiCheckboxField as the page draws it."""
+
+    id: str
+    value: str
+    label: str
+    checked: bool
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Several choices shown as a list of checkboxes."""
 
@@ -67,6 +77,17 @@ class MultiCheckboxField(SelectMultipleField):
         for option in super().__iter__():
             option.flags.required = False
             yield option
+
+    def boxes(self) -> list[Box]:
+        """The boxes, with the ids iterating the field gives (`<field id>-<n>`).
+
+        Pages draw long lists of boxes from these: iterating the field builds and renders a
+        whole WTForms field per box, which costs a large form many milliseconds.
+        """
+        return [
+            Box(f"{self.id}-{n}", choice.value, choice.label, choice.selected)
+            for n, choice in enumerate(self.iter_choices())
+        ]
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -228,9 +249,17 @@ class SkillLevelsField(Field):
         """True if one of `skills` has a level (its group then stays in view)."""
         return any(skill.key in self.data for skill in skills)
 
+    def level_choices(self) -> list[tuple[str, str]]:
+        """The levels as (value, label), each label translated once for all the selects."""
+        return [(value, str(label)) for value, label in self.choices]
+
     def level_of(self, skill: Skill) -> str:
         """The chosen level of `skill` as the select's value."""
         return str(self.data.get(skill.key, 0))
+
+    def chosen_skills(self) -> dict[Skill, int]:
+        """The skills given a level, as the rows this request loaded, with their levels."""
+        return {skill: self.data[skill.key] for skill in self.skills if skill.key in self.data}
 
 
 def shared_values(form) -> dict:
@@ -241,22 +270,22 @@ def shared_values(form) -> dict:
         "mode": form.mode.data,
         "region": form.region.data,
         "languages": list(form.languages.data),
-        "skills": dict(form.skill_levels.data),
+        "skills": form.skill_levels.chosen_skills(),
     }
 
 
-def sync_skills(rows: list, levels: Mapping[str, int], make: Callable[[Skill, int], object]):
+def sync_skills(rows: list, levels: Mapping[Skill, int], make: Callable[[Skill, int], object]):
     """Make a profile's skill rows hold exactly `levels`, updating kept rows in place."""
-    skills = {skill.key: skill for skill in skill_taxonomy()}
+    wanted = {skill.key: (skill, level) for skill, level in levels.items()}
     existing = {row.skill.key: row for row in rows}
     for key, row in existing.items():
-        if key in levels:
-            row.level = levels[key]
+        if key in wanted:
+            row.level = wanted[key][1]
         else:
             rows.remove(row)
-    for key, level in levels.items():
-        if key not in existing and key in skills:
-            rows.append(make(skills[key], level))
+    for key, (skill, level) in wanted.items():
+        if key not in existing:
+            rows.append(make(skill, level))
 
 
 def apply_details(profile, details: dict, make_skill: Callable[[Skill, int], object]) -> None:

@@ -202,6 +202,21 @@ def test_email_already_registered_answers_as_a_success_and_tells_the_owner(clien
     assert len(db.session.scalars(select(User)).all()) == 3
 
 
+def test_a_registration_racing_another_with_the_same_address_is_told_it_is_taken(
+    client, program, monkeypatch
+):
+    # The other registration commits between this one's check and its insert.
+    monkeypatch.setattr("web.auth.services.find_user_by_email", lambda email: None)
+    data = apprentice_form(program, email=program.coordinator.email)
+
+    page = submit(client, URL, data).get_data(as_text=True)
+
+    assert "Thank you for registering. Confirm your email address" in page
+    assert "You already have a Pathways account" in outbox_text()
+    assert db.session.scalar(select(ApprenticeProfile)) is None
+    assert len(db.session.scalars(select(User)).all()) == 3
+
+
 def test_post_without_csrf_token_is_rejected(client, program):
     response = client.post(URL, data=apprentice_form(program))
 

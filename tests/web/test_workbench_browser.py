@@ -196,9 +196,20 @@ TOOK_THE_PLACE = re.compile(
 )
 
 
+def _pair_row(page, round_url: str, apprentice: str):
+    """The row of `apprentice`'s pair, found page by page in name order."""
+    page.goto(round_url + "?sort=apprentice&dir=asc")
+    while True:
+        row = page.locator("tr.pathways-pair", has=page.locator(f'th:text-is("{apprentice}")'))
+        if row.count():
+            return row
+        with page.expect_navigation():
+            page.locator("#pairs ~ nav a[rel=next], .usa-pagination a[rel=next]").first.click()
+
+
 def test_pairing_an_unmatched_apprentice_by_hand(signed_in_phone, round_url):
     phone = signed_in_phone
-    phone.goto(round_url)
+    phone.goto(round_url + "/unmatched")
     check_page(phone, "workbench-unmatched")
     # An apprentice whose compatible mentor's place went to someone else...
     row = phone.locator("#unmatched ~ table tbody tr", has_text="with you) went to").first
@@ -207,7 +218,7 @@ def test_pairing_an_unmatched_apprentice_by_hand(signed_in_phone, round_url):
     mentor, taker = found["mentor"], found["taker"]
     choices_url = urljoin(round_url, row.locator("a.pathways-act").get_attribute("href"))
     # ...gets that place once the coordinator rejects the other pair.
-    pair = phone.locator("tr.pathways-pair", has=phone.locator(f'th:text-is("{taker}")'))
+    pair = _pair_row(phone, round_url, taker)
     if "Rejected" not in pair.locator("td[data-label=Decision]").inner_text():
         pair.locator("[data-reject]").click()
         phone.locator("tr.pathways-why:target textarea").fill("Schedules changed")

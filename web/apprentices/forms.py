@@ -18,6 +18,7 @@ from wtforms.validators import (
 )
 
 from web import catalog
+from web.models import Cohort
 from web.profile_fields import (
     AccountFields,
     SkillLevelsField,
@@ -162,11 +163,15 @@ class ApprenticeProfileForm(FlaskForm):
 class ApprenticeRegistrationForm(AccountFields, SchoolFields, ApprenticeProfileForm):
     """A new apprentice: account, school and cohort, and the profile (in the page's order)."""
 
-    cohort_start_dates: dict[str, date | None] = {}
+    # Cohorts whose registration is open (the view sets them): the select's choices, and
+    # the start of the one chosen, when age is measured.
+    open_cohorts: list[Cohort] = []
 
     def age_measured_on(self) -> date:
         """The start of the cohort chosen, or today if none is chosen yet."""
-        return self.cohort_start_dates.get(self.cohort_id.data or "") or date.today()
+        chosen = self.cohort_id.data or ""
+        starts = next((c.starts_on for c in self.open_cohorts if str(c.id) == chosen), None)
+        return starts or date.today()
 
     def _own_email(self) -> str:
         return (self.email.data or "").strip().lower()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -41,28 +39,21 @@ class RegistrationClosed(DomainError):
 
 def partner_choices() -> list[tuple[int, str]]:
     """Partner institutions for the registration select."""
-    partners = db.session.scalars(
-        select(PartnerInstitution)
+    partners = db.session.execute(
+        select(PartnerInstitution.id, PartnerInstitution.name)
         .where(PartnerInstitution.active)
         .order_by(PartnerInstitution.name)
     )
-    return [(p.id, p.name) for p in partners]
+    return [(partner_id, name) for partner_id, name in partners]
 
 
-def cohort_start_dates() -> dict[str, date | None]:
-    """Open cohorts' start dates by id (as the form's select sends it), to measure age on."""
-    cohorts = db.session.scalars(select(Cohort).where(Cohort.registration_open))
-    return {str(c.id): c.starts_on for c in cohorts}
-
-
-def open_cohort_choices() -> list[tuple[int, str]]:
-    """Cohorts taking registrations."""
-    cohorts = db.session.scalars(
-        select(Cohort)
-        .where(Cohort.registration_open, Cohort.archived_at.is_(None))
-        .order_by(Cohort.starts_on, Cohort.name)
+def cohorts_open_for_registration() -> list[Cohort]:
+    """Cohorts whose registration is open, archived or not, in the order the select lists them."""
+    return list(
+        db.session.scalars(
+            select(Cohort).where(Cohort.registration_open).order_by(Cohort.starts_on, Cohort.name)
+        )
     )
-    return [(c.id, c.name) for c in cohorts]
 
 
 def register_apprentice(
@@ -82,15 +73,21 @@ def register_apprentice(
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None or not cohort.registration_open or cohort.archived:
         raise RegistrationClosed(_("This cohort is not taking registrations. Choose another."))
-    user = create_user(email=email, name=name, password=password, role=Role.APPRENTICE)
-    user.email_verified = False  # counts once the emailed link is opened
-    user.language = language
-    profile = ApprenticeProfile(user=user, partner_id=partner_id, cohort=cohort)
+    user = create_user(
+        email=email,
+        name=name,
+        password=password,
+        role=Role.APPRENTICE,
+        email_verified=False,  # counts once the emailed link is opened
+        language=language,
+    )
+    # Linked by id: the account was just inserted, so the ORM need not look for its profile.
+    profile = ApprenticeProfile(user_id=user.id, partner_id=partner_id, cohort=cohort)
     db.session.add(profile)
     _apply(profile, details)
     db.session.flush()
     audit.record(user, "apprentice.registered", profile)
-    email_verification.request_verification(user)
+    email_verification.send_first_link(user)
     guardians.request_if_needed(profile, user)
     return profile
 

@@ -32,10 +32,10 @@ def _registration_form() -> tuple[ApprenticeRegistrationForm, bool]:
     form = ApprenticeRegistrationForm()
     partners = services.partner_choices()
     form.partner_id.choices = options([("", _("- Select -")), *partners])
+    form.open_cohorts = services.cohorts_open_for_registration()
     # Without a cohort open and a partner to come from, nobody can register yet.
-    cohorts = services.open_cohort_choices() if partners else []
+    cohorts = [(c.id, c.name) for c in form.open_cohorts if not c.archived] if partners else []
     form.cohort_id.choices = options([("", _("- Select -")), *cohorts])
-    form.cohort_start_dates = services.cohort_start_dates()
     return form, bool(cohorts)
 
 

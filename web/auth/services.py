@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from web.auth.passwords import hash_password, password_problem, verify_dummy, verify_password
 from web.auth.sessions import end_all_sessions
+from web.database import insert_or_skip
 from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import Role, User
@@ -48,7 +48,14 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def create_user(
-    *, email: str, name: str, password: str, role: Role, partner_id: int | None = None
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    partner_id: int | None = None,
+    email_verified: bool = True,
+    language: str | None = None,
 ) -> User:
     """Add a user; raise EmailTaken if the address is already registered.
 
@@ -58,15 +65,24 @@ def create_user(
     taken = EmailTaken("An account with this email address already exists. Sign in instead.")
     if find_user_by_email(email):
         raise taken
-    user = User(email=email.strip().lower(), name=name.strip(), role=role, partner_id=partner_id)
-    user.password_hash = password_hash
-    try:
-        # A second registration sent at the same moment passes the check above; the unique
-        # index refuses it, and the savepoint keeps the rest of the transaction usable.
-        with db.session.begin_nested():
-            db.session.add(user)
-    except IntegrityError:
-        raise taken from None
+    # A second registration sent at the same moment passes the check above; the unique index
+    # refuses its row, which is then skipped, so the rest of the transaction stays usable.
+    user = db.session.scalar(
+        insert_or_skip(User)
+        .values(
+            email=email.strip().lower(),
+            name=name.strip(),
+            role=role,
+            partner_id=partner_id,
+            password_hash=password_hash,
+            email_verified=email_verified,
+            language=language,
+        )
+        .on_conflict_do_nothing(index_elements=[User.email])
+        .returning(User)
+    )
+    if user is None:
+        raise taken
     return user
 
 

@@ -38,8 +38,9 @@ def register_mentor(
     The offer waits for vetting, and the address for its verification link; `language`, the
     one the form was filled in, is kept for the account's pages and emails.
     """
-    user = create_user(email=email, name=name, password=password, role=Role.MENTOR)
-    user.language = language
+    user = create_user(
+        email=email, name=name, password=password, role=Role.MENTOR, language=language
+    )
     profile = MentorProfile(user=user)
     db.session.add(profile)
     _apply(profile, details)

@@ -38,9 +38,11 @@ class User(UserMixin, db.Model):
     """An account: apprentice, mentor, program coordinator or partner-institution contact."""
 
     __tablename__ = "users"
-    # Lists of people (mentors, a partner's apprentices) are read by name a page at a time;
-    # lists in alphabetical order read the names lowercased.
     __table_args__ = (
+        # Accounts are looked up by email in any letter case (sign-in, registration).
+        Index("ix_users_email_lower", text("lower(email)")),
+        # Lists of people (mentors, a partner's apprentices) are read by name a page at a time;
+        # lists in alphabetical order read the names lowercased.
         Index("ix_users_name", "name"),
         Index("ix_users_lower_name_id", text("lower(name)"), "id"),
     )

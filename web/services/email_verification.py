@@ -47,6 +47,11 @@ def request_verification(user: User) -> bool:
     return True
 
 
+def send_first_link(user: User) -> None:
+    """Queue the link to an account just registered: it has had none, so no hourly limit yet."""
+    enqueue_after_commit(VERIFY_TASK, user.id)
+
+
 def verification_email(user: User) -> EmailMessage:
     """The email with the link that proves the address is `user`'s."""
     token = _serializer().dumps({"user": user.id, "email": user.email})

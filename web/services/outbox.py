@@ -61,10 +61,10 @@ def waiting_for(record: db.Model) -> OutboxMessage | None:
     ).first()
 
 
-def send_saved(message_ids: list[int]) -> int:
-    """Send the just-committed tasks `message_ids`; those the broker refuses stay. Returns sent."""
-    rows = _load(select(OutboxMessage).where(OutboxMessage.id.in_(message_ids)))
-    return _send(rows)
+def send_saved(messages: list[tuple[int, str, list]]) -> int:
+    """Send the just-committed tasks, as (row id, task name, args) the request saved them;
+    those the broker refuses stay in the outbox. Returns how many were sent."""
+    return _send(messages)
 
 
 def relay(now=None) -> int:

@@ -40,15 +40,20 @@ logger = logging.getLogger(__name__)
 
 
 def status_counts_by_cohort() -> dict[int, Counter]:
-    """Cohort id -> how many apprentices it has in each status."""
+    """Cohort id -> how many apprentices it has in each status, kept until the program changes."""
+    figures = kept_figures.kept("statuses by cohort", _count_statuses_by_cohort)
+    return {int(cohort_id): Counter(counts) for cohort_id, counts in figures.items()}
+
+
+def _count_statuses_by_cohort() -> dict[str, dict[str, int]]:
     rows = db.session.execute(
         select(ApprenticeProfile.cohort_id, ApprenticeProfile.status, func.count()).group_by(
             ApprenticeProfile.cohort_id, ApprenticeProfile.status
         )
     )
-    counts: dict[int, Counter] = {}
+    counts: dict[str, dict[str, int]] = {}
     for cohort_id, status, n in rows:
-        counts.setdefault(cohort_id, Counter())[status] = n
+        counts.setdefault(str(cohort_id), {})[status] = n
     return counts
 
 

@@ -191,4 +191,4 @@ def _skills(owner_column, skill_column, level_column, owner_ids) -> dict[int, di
 
 
 def _labels(keys: list[str]) -> frozenset[str]:
-    return frozenset(label(key) for key in keys)
+    return frozenset(map(label, keys))

@@ -20,13 +20,18 @@ from web.models import (
 from web.services import kept_figures
 from web.services.paging import Page, paginate
 
-PAIRS_PER_PAGE = 50
+PAIRS_PER_PAGE = 25
 UNMATCHED_PER_PAGE = 100
 
 ApprenticeUser = aliased(User, name="apprentice_user")
 MentorUser = aliased(User, name="mentor_user")
 
-APPRENTICE_SHOWN = (ApprenticeProfile.user_id, ApprenticeProfile.partner_id)
+# The name shown is the user's, or says the apprentice withdrew or was erased (by status).
+APPRENTICE_SHOWN = (
+    ApprenticeProfile.user_id,
+    ApprenticeProfile.partner_id,
+    ApprenticeProfile.status,
+)
 MENTOR_SHOWN = (MentorProfile.user_id, MentorProfile.department)
 
 SORT_COLUMNS = {
@@ -121,12 +126,12 @@ def _pairs_select(round_id: int, query: PairQuery) -> Select:
         .where(ProposedMatch.round_id == round_id)
         .options(
             contains_eager(ProposedMatch.apprentice).contains_eager(ApprenticeProfile.partner),
-            contains_eager(ProposedMatch.apprentice).contains_eager(
-                ApprenticeProfile.user.of_type(ApprenticeUser)
-            ),
-            contains_eager(ProposedMatch.mentor).contains_eager(
-                MentorProfile.user.of_type(MentorUser)
-            ),
+            contains_eager(ProposedMatch.apprentice)
+            .contains_eager(ApprenticeProfile.user.of_type(ApprenticeUser))
+            .load_only(ApprenticeUser.name),
+            contains_eager(ProposedMatch.mentor)
+            .contains_eager(MentorProfile.user.of_type(MentorUser))
+            .load_only(MentorUser.name),
             defaultload(ProposedMatch.apprentice).load_only(*APPRENTICE_SHOWN),
             defaultload(ProposedMatch.mentor).load_only(*MENTOR_SHOWN),
             defaultload(ProposedMatch.apprentice).lazyload(ApprenticeProfile.skills),

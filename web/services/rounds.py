@@ -6,9 +6,10 @@ import logging
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, select, text, update
 
 from matcher import MatchResult, propose_pairs
+from web import bulk_rows
 from web.config import MATCH_HARD_TIME_LIMIT
 from web.database import enqueue_after_commit, refresh_planner_statistics
 from web.errors_domain import DomainError
@@ -295,12 +296,11 @@ def _store_result(match_round: MatchRound, result: MatchResult) -> None:
         }
         for miss in result.unmatched
     ]
-    # Bulk inserts: one statement (batched by the driver) per table, not one per row.
-    for model, rows in ((ProposedMatch, proposals), (UnmatchedApprentice, misses)):
-        if rows:
-            db.session.execute(insert(model), rows)
+    # One stream per table (COPY on PostgreSQL), not one statement per row.
+    bulk_rows.insert_all(ProposedMatch, proposals)
+    bulk_rows.insert_all(UnmatchedApprentice, misses)
     refresh_planner_statistics(ProposedMatch, UnmatchedApprentice)
-    _sync_apprentice_statuses(result, carried)
+    _sync_apprentice_statuses(match_round.id)
     match_round.status = RoundStatus.SUCCEEDED
     match_round.report = dict(result.report)
     match_round.solve_path = result.solve_path
@@ -322,21 +322,31 @@ def _approved_in_previous(match_round: MatchRound) -> set[tuple[int, int]]:
     return {(apprentice_id, mentor_id) for apprentice_id, mentor_id in rows}
 
 
-def _sync_apprentice_statuses(result: MatchResult, carried: set[tuple[int, int]]) -> None:
-    """Each apprentice of the round is approved, proposed or registered as the round says."""
-    pairs = {(int(p.apprentice_id), int(p.mentor_id)) for p in result.pairs}
-    wanted = {
-        ApprenticeStatus.APPROVED: [a for a, m in pairs if (a, m) in carried],
-        ApprenticeStatus.PROPOSED: [a for a, m in pairs if (a, m) not in carried],
-        ApprenticeStatus.REGISTERED: [int(u.apprentice_id) for u in result.unmatched],
+def _sync_apprentice_statuses(round_id: int) -> None:
+    """Each apprentice of the round is approved, proposed or registered as its rows say.
+
+    Read from the round's rows just written, so the database is sent three statements
+    rather than every apprentice's id.
+    """
+    paired_as = {
+        ApprenticeStatus.APPROVED: MatchStatus.APPROVED,
+        ApprenticeStatus.PROPOSED: MatchStatus.PROPOSED,
     }
+    wanted = {
+        status: select(ProposedMatch.apprentice_id).where(
+            ProposedMatch.round_id == round_id, ProposedMatch.status == match_status
+        )
+        for status, match_status in paired_as.items()
+    }
+    wanted[ApprenticeStatus.REGISTERED] = select(UnmatchedApprentice.apprentice_id).where(
+        UnmatchedApprentice.round_id == round_id
+    )
     for status, ids in wanted.items():
-        if ids:
-            db.session.execute(
-                update(ApprenticeProfile)
-                .where(ApprenticeProfile.id.in_(ids), ApprenticeProfile.status.in_(IN_ROUND))
-                .values(status=status)
-            )
+        db.session.execute(
+            update(ApprenticeProfile)
+            .where(ApprenticeProfile.id.in_(ids), ApprenticeProfile.status.in_(IN_ROUND))
+            .values(status=status)
+        )
 
 
 def _aware(moment: datetime) -> datetime:
