@@ -18,7 +18,8 @@ from tests.web.partner_scenario import build_scenario
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_api_conforms_to_its_openapi_document(app, program, mode):
     build_scenario(program)
-    headers = bearer_for(program.partner_a_user)
+    # Uncompressed answers: schemathesis reads the body of a WSGI response as it comes.
+    headers = bearer_for(program.partner_a_user) | {"Accept-Encoding": "identity"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
     @given(case=schema.as_strategy(generation_mode=mode))
