@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only
 
 from web.access import program_admin_required, role_required
 from web.auth.services import has_usable_password
@@ -24,6 +24,22 @@ from web.services import background_checks, invitations
 from web.services.publishing import LIVE
 
 MENTORS_PER_PAGE = 50
+# What a row of the list shows (and its background check reads); not the skills or JSON lists.
+LISTED = (
+    load_only(
+        MentorProfile.user_id,
+        MentorProfile.department,
+        MentorProfile.job_title,
+        MentorProfile.capacity,
+        MentorProfile.accepting,
+        MentorProfile.vetting,
+        MentorProfile.background_check_declared,
+        MentorProfile.background_checked,
+        MentorProfile.background_check_expires_at,
+    ),
+    contains_eager(MentorProfile.user).load_only(User.name, User.email_verified),
+    lazyload(MentorProfile.skills),
+)
 
 
 @bp.route("/mentors")
@@ -41,7 +57,9 @@ def mentors():
                 User.email.icontains(text, autoescape=True),
             )
         )
-    page = db.paginate(query, per_page=MENTORS_PER_PAGE, error_out=False, count=False)
+    page = db.paginate(
+        query.options(*LISTED), per_page=MENTORS_PER_PAGE, error_out=False, count=False
+    )
     page.total = background_checks.mentors_total(query, whole_list=query.whereclause is None)
     return render_template(
         "coordinator/mentors.html",
