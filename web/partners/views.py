@@ -26,7 +26,7 @@ from web.partners.forms import StatusFilterForm, TokenForm
 from web.services.notifications import absolute_url
 from web.services.paging import page_number
 
-PER_PAGE = 100
+PER_PAGE = 50
 
 
 @bp.errorhandler(services.NotFoundForPartner)
