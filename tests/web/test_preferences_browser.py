@@ -109,6 +109,8 @@ def test_apprentice_ranks_mentor_marks_and_a_stable_round_compares_objectives(
     assert "1 of " in coordinator.locator("#preferences ~ ul").first.inner_text()
     coordinator.locator("label.usa-radio__label", has_text="Stable:").click()
     click(coordinator, "button:has-text('Start the round')")
+    coordinator.wait_for_selector(".pathways-tabs")  # the round is done: its sections show
+    click(coordinator, ".pathways-tabs a:has-text('Quality report')")
     coordinator.wait_for_selector("#objectives-table")
     table = coordinator.locator("#objectives-table").inner_text()
     assert "Stable" in table and "this round" in table and "Greedy" in table
