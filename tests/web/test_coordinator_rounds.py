@@ -204,3 +204,23 @@ def test_unknown_rounds_and_matches_are_404(client, program):
         assert client.post(url, data={"csrf_token": token}).status_code == 404
     assert db.session.scalar(select(func.count()).select_from(UnmatchedApprentice)) == 0
     assert db.session.scalar(select(func.count()).select_from(ProposedMatch)) == 0
+
+
+def test_a_pairs_explanation_follows_its_apprentices_new_name(client, program):
+    make_mentor(skills=("python",))
+    apprentice = make_apprentice(program, skills=("python",))
+    db.session.commit()
+    sign_in(client, program.coordinator)
+    start_round(client, program)
+    match_round = latest_round()
+    [pair] = match_round.matches
+    old_name = apprentice.user.name
+
+    def why() -> str:
+        page = client.get(f"/coordinator/rounds/{match_round.id}").get_data(as_text=True)
+        return page.split(f'id="why-{pair.id}"')[1].split("</tr>")[0]
+
+    assert f"Why {old_name} and " in why()
+    apprentice.user.name = "Renamed Apprentice"
+    db.session.commit()
+    assert "Why Renamed Apprentice and " in why() and old_name not in why()
