@@ -34,10 +34,11 @@ def commits(view: Callable) -> Callable:
     return wrapper
 
 
-def insert_or_skip(model: type[db.Model]):
-    """An INSERT into `model`'s table that can skip a row a unique index refuses.
+def insert_on_conflict(model: type[db.Model]):
+    """An INSERT into `model`'s table that can say what a unique index's refusal does.
 
-    ON CONFLICT DO NOTHING is spelled per database; both Pathways databases have it.
+    ON CONFLICT (do nothing, or update) is spelled per database; both Pathways databases
+    have it.
     """
     dialects = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
     return dialects[db.engine.dialect.name](model)

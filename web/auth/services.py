@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from web.auth.passwords import hash_password, password_problem, verify_dummy, verify_password
 from web.auth.sessions import end_all_sessions
-from web.database import insert_or_skip
+from web.database import insert_on_conflict
 from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import Role, User
@@ -68,7 +68,7 @@ def create_user(
     # A second registration sent at the same moment passes the check above; the unique index
     # refuses its row, which is then skipped, so the rest of the transaction stays usable.
     user = db.session.scalar(
-        insert_or_skip(User)
+        insert_on_conflict(User)
         .values(
             email=email.strip().lower(),
             name=name.strip(),

@@ -14,9 +14,9 @@ import logging
 from collections.abc import Callable
 
 from sqlalchemy import event, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from web.database import insert_on_conflict
 from web.extensions import db
 from web.models import (
     ApprenticeProfile,
@@ -109,13 +109,9 @@ def _kept_at(key: str, version_now):
     )
 
 
-def _upsert(model):
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.engine.dialect.name](model)
-
-
 def _keep(key: str, version: int, figures: dict) -> None:
     """Keep `figures` in their own short transaction; figures of a later version win."""
-    insert = _upsert(KeptFigures).values(key=key, version=version, figures=figures)
+    insert = insert_on_conflict(KeptFigures).values(key=key, version=version, figures=figures)
     insert = insert.on_conflict_do_update(
         index_elements=["key"],
         set_={"version": insert.excluded.version, "figures": insert.excluded.figures},
@@ -146,7 +142,7 @@ def _raise_version(session: Session) -> None:
     session.flush()
     if not session.info.pop(_CHANGED, False):
         return
-    insert = _upsert(ProgramVersion).values(id=_ROW, version=1)
+    insert = insert_on_conflict(ProgramVersion).values(id=_ROW, version=1)
     session.execute(
         insert.on_conflict_do_update(
             index_elements=["id"], set_={"version": ProgramVersion.version + 1}

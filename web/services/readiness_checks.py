@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from web.database import insert_on_conflict
 from web.extensions import db
 from web.models import AuditEvent, Cohort, ReadinessCheck
 from web.models.base import utcnow
@@ -107,9 +107,7 @@ def _kept(cohort_id: int, key: str) -> ReadinessCheck | None:
 def _claim_request(cohort_id: int, key: str) -> bool:
     """Note, in its own short transaction, that a check is asked for; False if one already is."""
     now = utcnow()
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.engine.dialect.name](
-        ReadinessCheck
-    )
+    insert = insert_on_conflict(ReadinessCheck)
     with db.engine.begin() as connection:
         connection.execute(
             insert.values(

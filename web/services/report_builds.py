@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from web.database import insert_on_conflict
 from web.extensions import db
 from web.models import (
     AuditEvent,
@@ -172,10 +172,9 @@ def progress_of(key: str) -> dict:
 def _claim_request(key: str) -> bool:
     """Note, in its own short transaction, that a build is asked for; False if one already is."""
     now = utcnow()
-    dialect = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.engine.dialect.name]
     with db.engine.begin() as connection:
         connection.execute(
-            dialect(ReportBuild)
+            insert_on_conflict(ReportBuild)
             .values(
                 scope=key,
                 fingerprint="",
