@@ -8,9 +8,10 @@ from functools import cache
 
 from sqlalchemy import select
 
+from web import bulk_rows
 from web.auth.passwords import hash_password
 from web.catalog import DEPARTMENTS, JOB_TITLES, PATHWAYS, REGIONS
-from web.demo_bulk import email_local_part, insert_link_rows, insert_rows, unique_names
+from web.demo_bulk import email_local_part, insert_rows, unique_names
 from web.extensions import db
 from web.models import (
     ApprenticeProfile,
@@ -174,7 +175,7 @@ def _insert_people(profile_model: type, skill_model: type, people: list[tuple]) 
     user_ids = insert_rows(User, [user for user, _, _ in people], "email")
     profiles = [profile | {"user_id": user_ids[user["email"]]} for user, profile, _ in people]
     profile_ids = insert_rows(profile_model, profiles, "user_id")
-    insert_link_rows(
+    bulk_rows.insert_all(
         skill_model,
         [
             {owner: profile_ids[user_ids[user["email"]]], "skill_id": skill_id, "level": level}

@@ -55,11 +55,6 @@ def insert_rows(model: type, rows: list[dict], key: str) -> dict:
     """Insert `rows` into `model`'s table; return the new ids by each row's unique `key`."""
     table = model.__table__
     newest = db.session.scalar(select(func.max(table.c.id))) or 0
-    insert_link_rows(model, rows)
+    bulk_rows.insert_all(model, rows)
     new_rows = select(table.c[key], table.c.id).where(table.c.id > newest)
     return {row_key: row_id for row_key, row_id in db.session.execute(new_rows)}
-
-
-def insert_link_rows(model: type, rows: list[dict]) -> None:
-    """Insert `rows` into `model`'s table: COPY on PostgreSQL, one executemany elsewhere."""
-    bulk_rows.insert_all(model, rows)

@@ -77,7 +77,7 @@ def round_page(match_round: MatchRound, section: str = "pairs", **refused_forms)
         "sections": SECTIONS,
     }
     if match_round.status == RoundStatus.SUCCEEDED:
-        summary = _summary_context(match_round)
+        summary = _summary_context(match_round, context["can_change"])
         context |= summary | SECTION_CONTEXTS[section](match_round, summary["counts"])
         context |= refused_forms
     return render_template("coordinator/round.html", **context, **_parameters_context())
@@ -96,11 +96,10 @@ SORTABLE = ("apprentice", "partner", "mentor", "department", "score", "status")
 SORT_HEADERS = ("apprentice", "partner", "mentor", "score", "status")
 
 
-def _summary_context(match_round: MatchRound) -> dict:
+def _summary_context(match_round: MatchRound, can_change: bool) -> dict:
     """What every section of a succeeded round shows above it."""
     latest = decisions.latest_succeeded_round(match_round.cohort_id)
     is_latest = latest is not None and latest.id == match_round.id
-    can_change = current_user.is_program_admin and not match_round.cohort.archived
     return {
         "counts": round_pairs.round_counts(match_round.id),
         "is_latest": is_latest,
