@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import random
 import re
 from collections.abc import Sequence
@@ -12,8 +11,6 @@ from sqlalchemy import func, select
 
 from web import bulk_rows
 from web.extensions import db
-
-logger = logging.getLogger(__name__)
 
 
 def unique_names(
