@@ -9,7 +9,7 @@ from sqlalchemy.orm import load_only
 
 from matcher.profiles import COMPONENTS
 from web.access import program_admin_required, role_required
-from web.coordinator import bp, pair_explanations
+from web.coordinator import bp, pair_rows
 from web.coordinator.forms import (
     COMPONENT_LABELS,
     OBJECTIVE_CHOICES,
@@ -140,7 +140,7 @@ def _pairs_context(match_round: MatchRound, counts: round_pairs.RoundCounts) -> 
         "rejecting": None,
         "bulk_form": BulkApproveForm(formdata=None),
         "older_rounds": _older_rounds(match_round),
-        "explanation": pair_explanations.explanation,
+        "pair_rows": pair_rows.pair_rows,
     }
 
 

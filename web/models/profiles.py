@@ -37,6 +37,15 @@ class MentorVetting(enum.StrEnum):
     REFUSED = "refused"
 
 
+def apprentice_display_name(apprentice_id: int, status: str, user_name: str | None) -> str:
+    """An apprentice's name, or a neutral label once they withdrew or their data was erased."""
+    if user_name is not None:
+        return user_name
+    if status == ApprenticeStatus.WITHDRAWN:
+        return f"Withdrawn apprentice #{apprentice_id}"
+    return f"Apprentice #{apprentice_id} (data erased)"
+
+
 class ApprenticeProfile(db.Model):
     """An apprentice's registration: partner, cohort, goals, schedule and needs."""
 
@@ -78,11 +87,7 @@ class ApprenticeProfile(db.Model):
     @property
     def display_name(self) -> str:
         """The apprentice's name, or a neutral label once their data is erased."""
-        if self.user:
-            return self.user.name
-        if self.status == ApprenticeStatus.WITHDRAWN:
-            return f"Withdrawn apprentice #{self.id}"
-        return f"Apprentice #{self.id} (data erased)"
+        return apprentice_display_name(self.id, self.status, self.user.name if self.user else None)
 
 
 class ApprenticeSkill(db.Model):

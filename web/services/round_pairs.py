@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import aliased, contains_eager, defaultload
@@ -17,6 +17,7 @@ from web.models import (
     UnmatchedApprentice,
     User,
 )
+from web.models.profiles import apprentice_display_name
 from web.services import kept_figures
 from web.services.paging import Page, paginate
 
@@ -25,14 +26,6 @@ UNMATCHED_PER_PAGE = 100
 
 ApprenticeUser = aliased(User, name="apprentice_user")
 MentorUser = aliased(User, name="mentor_user")
-
-# The name shown is the user's, or says the apprentice withdrew or was erased (by status).
-APPRENTICE_SHOWN = (
-    ApprenticeProfile.user_id,
-    ApprenticeProfile.partner_id,
-    ApprenticeProfile.status,
-)
-MENTOR_SHOWN = (MentorProfile.user_id, MentorProfile.department)
 
 SORT_COLUMNS = {
     "apprentice": func.lower(func.coalesce(ApprenticeUser.name, "")),
@@ -83,10 +76,71 @@ def _count_round(round_id: int) -> dict:
     return {"pairs": row[0], "unmatched": row[1]}
 
 
+@dataclass(frozen=True, slots=True)
+class PairRow:
+    """What the review shows of one proposed pair: its table row and its explanation."""
+
+    id: int
+    status: str
+    locked: bool
+    decision_reason: str
+    score: float
+    reason: str
+    components: dict
+    facts: dict
+    apprentice_name: str
+    partner_name: str
+    mentor_name: str
+    mentor_department: str
+
+    @classmethod
+    def from_row(cls, row) -> PairRow:
+        """The pair from a row of PAIR_ROW_COLUMNS."""
+        (id_, status, locked, decision_reason, score, reason, components, facts) = row[:8]
+        apprentice_id, apprentice_status, apprentice_user_name = row[8:11]
+        return cls(
+            id=id_,
+            status=status,
+            locked=locked,
+            decision_reason=decision_reason,
+            score=score,
+            reason=reason,
+            components=components or {},
+            facts=facts or {},
+            apprentice_name=apprentice_display_name(
+                apprentice_id, apprentice_status, apprentice_user_name
+            ),
+            partner_name=row[11],
+            mentor_name=row[12],
+            mentor_department=row[13],
+        )
+
+
+PAIR_ROW_COLUMNS = (
+    ProposedMatch.id,
+    ProposedMatch.status,
+    ProposedMatch.locked,
+    ProposedMatch.decision_reason,
+    ProposedMatch.score,
+    ProposedMatch.reason,
+    ProposedMatch.components,
+    ProposedMatch.facts,
+    ApprenticeProfile.id,
+    ApprenticeProfile.status,
+    ApprenticeUser.name,
+    PartnerInstitution.name,
+    MentorUser.name,
+    MentorProfile.department,
+)
+
+
 def pairs_page(match_round: MatchRound, query: PairQuery, number: int, counts: RoundCounts) -> Page:
-    """One page of the round's pairs passing the filters, in the requested order."""
+    """One page of the round's pairs passing the filters, in the requested order, as PairRows."""
     total = _filtered_count(match_round.id, query) if query.filtered else counts.pairs
-    return paginate(_pairs_select(match_round.id, query), number, PAIRS_PER_PAGE, total=total)
+    page = paginate(
+        _pairs_select(match_round.id, query), number, PAIRS_PER_PAGE, rows=True, total=total
+    )
+    return replace(page, items=[PairRow.from_row(row) for row in page.items])
 
 
 def _filtered_count(round_id: int, query: PairQuery) -> int:
@@ -114,29 +168,16 @@ def _filtered(stmt: Select, query: PairQuery) -> Select:
 
 
 def _pairs_select(round_id: int, query: PairQuery) -> Select:
-    # One statement: the pair with its apprentice, partner, mentor and both users joined in;
-    # of the profiles only what the table shows (no skills, schedules or other JSON).
+    # One statement: the pair's own columns with the names the table shows joined in (Core
+    # rows: no profile or user objects are built for a page of 25 pairs).
     stmt = (
-        select(ProposedMatch)
+        select(*PAIR_ROW_COLUMNS)
         .join(ProposedMatch.apprentice)
         .join(ApprenticeProfile.partner)
         .outerjoin(ApprenticeUser, ApprenticeProfile.user)
         .join(ProposedMatch.mentor)
         .join(MentorUser, MentorProfile.user)
         .where(ProposedMatch.round_id == round_id)
-        .options(
-            contains_eager(ProposedMatch.apprentice).contains_eager(ApprenticeProfile.partner),
-            contains_eager(ProposedMatch.apprentice)
-            .contains_eager(ApprenticeProfile.user.of_type(ApprenticeUser))
-            .load_only(ApprenticeUser.name),
-            contains_eager(ProposedMatch.mentor)
-            .contains_eager(MentorProfile.user.of_type(MentorUser))
-            .load_only(MentorUser.name),
-            defaultload(ProposedMatch.apprentice).load_only(*APPRENTICE_SHOWN),
-            defaultload(ProposedMatch.mentor).load_only(*MENTOR_SHOWN),
-            defaultload(ProposedMatch.apprentice).lazyload(ApprenticeProfile.skills),
-            defaultload(ProposedMatch.mentor).lazyload(MentorProfile.skills),
-        )
     )
     stmt = _filtered(stmt, query)
     column = SORT_COLUMNS.get(query.sort, ProposedMatch.score)
