@@ -6,25 +6,20 @@ ties by id. Each row carries the apprentice's latest published mentorship and it
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import bindparam, case, func, literal, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from web.extensions import db
 from web.models import ApprenticeProfile, ApprenticeStatus, MentorProfile, Mentorship, User
-from web.partners.services import apprentice_row, latest_mentorship_id
+from web.partners.services import apprentice_row, latest_mentorship_id, list_row
 from web.services import kept_figures
 from web.services.paging import Page, page_within
 
 STREAM_BATCH = 1000
-# What a row of a page shows, and nothing more: profiles hold long JSON lists.
-_ROW_COLUMNS = (
-    load_only(ApprenticeProfile.cohort_id, ApprenticeProfile.status, ApprenticeProfile.pathways),
-    contains_eager(ApprenticeProfile.user).load_only(User.name, User.email),
-    lazyload(ApprenticeProfile.skills),
-)
 _MENTOR_COLUMNS = (
     load_only(MentorProfile.department, MentorProfile.job_title),
     joinedload(MentorProfile.user).load_only(User.name, User.email),
@@ -43,21 +38,52 @@ def apprentice_rows_page(
     """
     total = apprentice_count(partner_id, cohort_id, status)
     number = page_within(number, per_page, total)
-    page = _page_of_list(
-        _in_cohort(partner_id, cohort_id, status), (number - 1) * per_page, per_page
-    )
-    # The latest mentorship is looked up for the page's rows only, then read by its id.
-    apprentices = db.session.execute(
-        select(ApprenticeProfile, latest_mentorship_id(ApprenticeProfile.id))
+    parameters = {"partner_id": partner_id, "cohort_id": cohort_id, "status": status}
+    parameters |= {"offset": (number - 1) * per_page, "limit": per_page}
+    parameters["upto"] = parameters["offset"] + per_page
+    found = db.session.execute(_page_statement(status is not None), parameters).all()
+    mentorships = _mentorships_with_mentors([row.mentorship_id for row in found])
+    rows = [
+        list_row(
+            row.id,
+            row.cohort_id,
+            row.status,
+            row.pathways,
+            (row.name, row.email) if row.user_id is not None else None,
+            mentorships.get(row.mentorship_id),
+        )
+        for row in found
+    ]
+    return Page(rows, number, per_page, total)
+
+
+@functools.cache
+def _page_statement(by_status: bool):
+    """SQL: one page of the list as plain rows, with the id of each one's latest mentorship.
+
+    Made once per process with the partner, cohort, status and page as parameters; the latest
+    mentorship is looked up for the page's rows only, then read by its id.
+    """
+    scope = _in_cohort(bindparam("partner_id"), bindparam("cohort_id"), None)
+    if by_status:
+        scope = (*scope, ApprenticeProfile.status == bindparam("status"))
+    page = _page_of_list(scope, bindparam("offset"), bindparam("limit"), bindparam("upto"))
+    return (
+        select(
+            ApprenticeProfile.id,
+            ApprenticeProfile.cohort_id,
+            ApprenticeProfile.status,
+            ApprenticeProfile.pathways,
+            ApprenticeProfile.user_id,
+            User.name,
+            User.email,
+            latest_mentorship_id(ApprenticeProfile.id).label("mentorship_id"),
+        )
         .select_from(page)
         .join(ApprenticeProfile, ApprenticeProfile.id == page.c.id)
         .outerjoin(User, ApprenticeProfile.user_id == User.id)
-        .options(*_ROW_COLUMNS)
         .order_by(page.c.gone, page.c.name_key, page.c.id)
-    ).all()
-    mentorships = _mentorships_with_mentors([id_ for _, id_ in apprentices if id_ is not None])
-    rows = [apprentice_row(a, mentorships.get(id_)) for a, id_ in apprentices]
-    return Page(rows, number, per_page, total)
+    )
 
 
 def iter_apprentice_rows(partner_id: int, cohort_id: int, status: str | None) -> Iterator:
@@ -83,8 +109,8 @@ def iter_apprentice_rows(partner_id: int, cohort_id: int, status: str | None) ->
         yield apprentice_row(apprentice, mentorship)
 
 
-def _mentorships_with_mentors(ids: list[int]) -> dict[int, Mentorship]:
-    """Mentorship id -> the mentorship, with the mentor and their user.
+def _mentorships_with_mentors(ids: list[int | None]) -> dict[int, Mentorship]:
+    """Mentorship id -> the mentorship, with the mentor and their user (None ids are skipped).
 
     Mentorships, then their mentors, are read by lists of ids (two statements, even for none),
     which the database answers from the primary keys; joined, it would weigh reading the
@@ -92,7 +118,7 @@ def _mentorships_with_mentors(ids: list[int]) -> dict[int, Mentorship]:
     """
     mentorships = db.session.scalars(
         select(Mentorship)
-        .where(Mentorship.id.in_(ids))
+        .where(Mentorship.id.in_([id_ for id_ in ids if id_ is not None]))
         .options(load_only(Mentorship.status, Mentorship.mentor_id))
     ).all()
     mentor_ids = {mentorship.mentor_id for mentorship in mentorships}
@@ -136,12 +162,13 @@ def _withdrawn():
     )
 
 
-def _page_of_list(scope: tuple, offset: int, limit: int):
+def _page_of_list(scope: tuple, offset, limit, upto):
     """SQL: (id, gone, name_key) of the apprentices in `scope` on one page of the list.
 
     Apprentices with an account come first, read along the users' index on the lowercased
-    name; the withdrawn follow. Each part is read in its own order only as far as the page, so
-    a page near the start costs about a page of rows whatever the size of the program.
+    name; the withdrawn follow. Each part is read in its own order only as far as the page
+    (`upto` = offset + limit), so a page near the start costs about a page of rows whatever the
+    size of the program.
     """
     name_key = func.lower(User.name)
     people = (
@@ -149,7 +176,7 @@ def _page_of_list(scope: tuple, offset: int, limit: int):
         .join(User, ApprenticeProfile.user_id == User.id)
         .where(*scope, ApprenticeProfile.status != ApprenticeStatus.WITHDRAWN)
         .order_by(name_key, ApprenticeProfile.id)
-        .limit(offset + limit)
+        .limit(upto)
     )
     gone_key = func.lower(func.coalesce(User.name, ""))
     gone = (
@@ -157,7 +184,7 @@ def _page_of_list(scope: tuple, offset: int, limit: int):
         .outerjoin(User, ApprenticeProfile.user_id == User.id)
         .where(*scope, _withdrawn())
         .order_by(gone_key, ApprenticeProfile.id)
-        .limit(offset + limit)
+        .limit(upto)
     )
     both = union_all(select(people.subquery()), select(gone.subquery())).subquery()
     return (

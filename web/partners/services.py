@@ -153,23 +153,44 @@ def published_mentorships(apprentice_ids: list[int]) -> dict[int, Mentorship]:
 
 def apprentice_row(apprentice: ApprenticeProfile, mentorship: Mentorship | None) -> ApprenticeRow:
     """A list row; a withdrawn apprentice keeps only id and status."""
-    if apprentice.status == ApprenticeStatus.WITHDRAWN or apprentice.user is None:
+    user = apprentice.user
+    return list_row(
+        apprentice.id,
+        apprentice.cohort_id,
+        apprentice.status,
+        apprentice.pathways,
+        (user.name, user.email) if user is not None else None,
+        mentorship,
+    )
+
+
+def list_row(
+    apprentice_id: int,
+    cohort_id: int,
+    status: str,
+    pathways: list[str],
+    name_and_email: tuple[str, str] | None,
+    mentorship: Mentorship | None,
+) -> ApprenticeRow:
+    """A list row from an apprentice's columns and (name, email), None once they have no account."""
+    if status == ApprenticeStatus.WITHDRAWN or name_and_email is None:
         return ApprenticeRow(
-            id=apprentice.id,
-            cohort_id=apprentice.cohort_id,
-            name=f"Withdrawn apprentice #{apprentice.id}",
+            id=apprentice_id,
+            cohort_id=cohort_id,
+            name=f"Withdrawn apprentice #{apprentice_id}",
             email=None,
             status=ApprenticeStatus.WITHDRAWN,
             pathways=(),
             mentor=None,
         )
+    name, email = name_and_email
     return ApprenticeRow(
-        id=apprentice.id,
-        cohort_id=apprentice.cohort_id,
-        name=apprentice.user.name,
-        email=apprentice.user.email,
-        status=apprentice.status,
-        pathways=tuple(apprentice.pathways),
+        id=apprentice_id,
+        cohort_id=cohort_id,
+        name=name,
+        email=email,
+        status=status,
+        pathways=tuple(pathways),
         mentor=_mentor_contact(mentorship) if mentorship else None,
     )
 
