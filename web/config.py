@@ -50,6 +50,9 @@ def settings_from_env(instance_path: Path) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _cookie_secure(production),
+        # A new cookie only when the session changed: the server ends sessions itself (idle and
+        # absolute limits, web/auth/sessions.py), so the cookie's expiry needs no renewing.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # Minutes a session may go unused, by role: those who see many people's records
         # are signed out sooner.
         "SESSION_IDLE_MINUTES": {

@@ -82,6 +82,22 @@ def test_a_coordinator_session_ends_after_30_idle_minutes(app, client, program, 
     assert not is_signed_in(client)
 
 
+def test_a_page_sends_a_new_session_cookie_only_when_the_last_use_is_a_minute_old(
+    app, client, program, clock
+):
+    sign_in(client, program.coordinator)
+    clock.advance(minutes=1)
+    assert "Set-Cookie" in client.get(DASHBOARD).headers  # the last use, written back
+
+    clock.advance(minutes=0.5)
+    assert "Set-Cookie" not in client.get(DASHBOARD).headers  # nothing changed in the session
+
+    clock.advance(minutes=29)  # 29.5 minutes after the last use written back
+    assert is_signed_in(client)
+    clock.advance(minutes=31)
+    assert not is_signed_in(client)
+
+
 def test_apprentices_and_mentors_have_a_longer_idle_limit(app, client, program, clock):
     mentor = make_mentor()
     db.session.commit()

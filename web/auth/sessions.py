@@ -24,6 +24,9 @@ SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 # Requests that never touch a session: files, and the API, which signs in by token.
 _WITHOUT_SESSION = {"static"}
+# When a session was last used is written back at most this often (seconds): idle limits are
+# minutes long, and a page that changes nothing else then sends no new cookie.
+SEEN_AT_EVERY = 60
 
 
 def clock() -> float:
@@ -87,7 +90,8 @@ def enforce_session_limits():
     now = int(clock())
     problem = session_problem(current_user, now)
     if problem is None:
-        session[SEEN_AT] = now
+        if now - session.get(SEEN_AT, 0) >= SEEN_AT_EVERY:
+            session[SEEN_AT] = now
         return None
     from web.services import security_events
 
