@@ -156,6 +156,7 @@ def register_template_helpers(app: Flask) -> None:
         shown=catalog.shown,
         availability=formats.availability_in_words,
         long_date=formats.long_date,
+        number=formats.number,
         month_name=formats.month_year,
         percent=lambda value: f"{100 * (value or 0):.0f}%",
         meter=score_meter,

@@ -10,7 +10,8 @@ from flask import g
 
 from tests.conftest import sign_in
 from web.extensions import db
-from web.language import LANGUAGE_COOKIE, TRANSLATIONS_DIR, available_languages
+from web.language import LANGUAGE_COOKIE, TRANSLATIONS_DIR, available_languages, speaking
+from web.language.formats import number
 
 
 def test_spanish_is_offered_from_its_translation_file():
@@ -65,6 +66,13 @@ def test_an_unknown_language_or_an_outside_address_is_refused(client):
         data={"language": "es", "next": "//evil.example.com/"},
     )
     assert elsewhere.headers["Location"] in ("/", "http://localhost/")
+
+
+def test_counts_are_grouped_the_way_the_page_language_writes_them(app):
+    with app.test_request_context(), speaking("en"):
+        assert [number(n) for n in (7, 17138, 1234567, None)] == ["7", "17,138", "1,234,567", "0"]
+    with app.test_request_context(), speaking("es"):
+        assert [number(n) for n in (17138, 1234567)] == ["17.138", "1.234.567"]
 
 
 def test_every_compiled_catalogue_matches_its_source():

@@ -6,7 +6,7 @@ from datetime import date
 
 from babel.dates import format_skeleton, get_day_names
 from babel.lists import format_list
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 
 from web import catalog
 from web.language import SOURCE_LANGUAGE, current_language
@@ -15,6 +15,11 @@ from web.language import SOURCE_LANGUAGE, current_language
 def long_date(day: date | None) -> str:
     """'April 28, 2008' / '28 de abril de 2008'."""
     return format_date(day, format="long") if day else ""
+
+
+def number(value: int | None) -> str:
+    """A count with the page language's digit grouping: '17,138' / '17.138'."""
+    return format_decimal(value or 0)
 
 
 def month_year(month: str) -> str:
