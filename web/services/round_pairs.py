@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Select, String, cast, func, select
-from sqlalchemy.orm import aliased, contains_eager, defaultload
+from sqlalchemy.orm import aliased
 
 from web.extensions import db
 from web.models import (
@@ -185,26 +185,43 @@ def _pairs_select(round_id: int, query: PairQuery) -> Select:
     return stmt.order_by(order, ProposedMatch.id)
 
 
+@dataclass(frozen=True, slots=True)
+class UnmatchedRow:
+    """An apprentice the round left without a mentor, as the review lists them."""
+
+    apprentice_id: int
+    apprentice_name: str
+    partner_name: str
+    reason: str
+
+
 def unmatched_page(round_id: int, number: int, counts: RoundCounts) -> Page:
     """One page of the apprentices the round left without a mentor, with their partner."""
     stmt = (
-        select(UnmatchedApprentice)
+        select(
+            UnmatchedApprentice.apprentice_id,
+            ApprenticeProfile.status,
+            ApprenticeUser.name,
+            PartnerInstitution.name,
+            UnmatchedApprentice.reason,
+        )
         .join(UnmatchedApprentice.apprentice)
         .join(ApprenticeProfile.partner)
         .outerjoin(ApprenticeUser, ApprenticeProfile.user)
         .where(UnmatchedApprentice.round_id == round_id)
-        .options(
-            contains_eager(UnmatchedApprentice.apprentice).contains_eager(
-                ApprenticeProfile.partner
-            ),
-            contains_eager(UnmatchedApprentice.apprentice).contains_eager(
-                ApprenticeProfile.user.of_type(ApprenticeUser)
-            ),
-            defaultload(UnmatchedApprentice.apprentice).lazyload(ApprenticeProfile.skills),
-        )
         .order_by(UnmatchedApprentice.id)
     )
-    return paginate(stmt, number, UNMATCHED_PER_PAGE, total=counts.unmatched)
+    page = paginate(stmt, number, UNMATCHED_PER_PAGE, rows=True, total=counts.unmatched)
+    rows = [
+        UnmatchedRow(
+            apprentice_id=apprentice_id,
+            apprentice_name=apprentice_display_name(apprentice_id, status, user_name),
+            partner_name=partner_name,
+            reason=reason,
+        )
+        for apprentice_id, status, user_name, partner_name, reason in page.items
+    ]
+    return replace(page, items=rows)
 
 
 def partner_names() -> list[str]:
