@@ -405,6 +405,8 @@ def _pages(base: str, round_id: int) -> dict[str, tuple[str, dict, str | None]]:
     c, p = {"Cookie": coordinator}, {"Cookie": partner}
     return {
         "round review": (f"{base}/coordinator/rounds/{round_id}", c, None),
+        "round unmatched": (f"{base}/coordinator/rounds/{round_id}/unmatched", c, None),
+        "round report": (f"{base}/coordinator/rounds/{round_id}/report", c, None),
         "coordinator dashboard": (f"{base}/coordinator/", c, None),
         "coordinator cohort": (f"{base}/coordinator/cohorts/1", c, None),
         "mentorships": (f"{base}/coordinator/mentorships", c, None),
