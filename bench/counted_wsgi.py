@@ -1,15 +1,46 @@
 """The Pathways app for load benchmarks: each response says how many SQL statements it ran.
 
-Started by `web_load.py` as `gunicorn counted_wsgi:app`; never used in production.
+Started by `web_load.py` as `gunicorn counted_wsgi:app`; never used in production. Each
+worker also adds up the CPU time its password hashes took, which `/_bench/hash-cpu` tells,
+so the benchmark can say what the rest of a registration costs under load.
 """
 
 from __future__ import annotations
 
-from flask import g, has_request_context
+import os
+import time
+
+from flask import g, has_request_context, jsonify
 from sqlalchemy import event
 
+from web.auth import passwords
 from web.extensions import db
 from web.wsgi import app
+
+
+class _TimedHasher:
+    """The app's password hasher, adding up the CPU time of each hash in this process."""
+
+    def __init__(self, hasher) -> None:
+        self.hasher, self.seconds = hasher, 0.0
+
+    def hash(self, password: str) -> str:
+        started = time.thread_time()
+        try:
+            return self.hasher.hash(password)
+        finally:
+            self.seconds += time.thread_time() - started
+
+    def __getattr__(self, name):
+        return getattr(self.hasher, name)
+
+
+passwords.HASHER = _TimedHasher(passwords.HASHER)
+
+
+@app.get("/_bench/hash-cpu")
+def _hash_cpu():
+    return jsonify(pid=os.getpid(), seconds=passwords.HASHER.seconds)
 
 
 def _count(*_args) -> None:
