@@ -10,7 +10,6 @@ from web.errors_domain import DomainError
 from web.extensions import db
 from web.models import (
     ApprenticeProfile,
-    ApprenticeStatus,
     MatchRound,
     MatchStatus,
     MentorProfile,
@@ -18,6 +17,7 @@ from web.models import (
     ProposedMatch,
     UnmatchedApprentice,
 )
+from web.models.profiles import apprentice_display_name
 from web.services.round_pairs import ApprenticeUser, MentorUser
 
 
@@ -104,18 +104,11 @@ def _kept_pairs(round_id: int) -> dict[int, _Kept]:
         .where(ProposedMatch.round_id == round_id, ProposedMatch.status != MatchStatus.REJECTED)
     )
     return {
-        apprentice_id: _Kept(mentor_id, score, _apprentice_name(apprentice_id, status, name), p, m)
+        apprentice_id: _Kept(
+            mentor_id, score, apprentice_display_name(apprentice_id, status, name), p, m
+        )
         for apprentice_id, mentor_id, score, status, name, p, m in rows
     }
-
-
-def _apprentice_name(apprentice_id: int, status: str, name: str | None) -> str:
-    """The words of ApprenticeProfile.display_name, from the row's columns."""
-    if name is not None:
-        return name
-    if status == ApprenticeStatus.WITHDRAWN:
-        return f"Withdrawn apprentice #{apprentice_id}"
-    return f"Apprentice #{apprentice_id} (data erased)"
 
 
 def _totals(round_id: int, kept: dict[int, _Kept]) -> Totals:
