@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import joinedload
 
 from matcher.profiles import COMPONENTS
 from web.access import program_admin_required, role_required
@@ -34,21 +33,26 @@ coordinator_only = role_required(Role.COORDINATOR)
 @coordinator_only
 def show_round(round_id: int):
     """A round: its progress, or its error, or its proposed pairs to review."""
-    return round_page(db.get_or_404(MatchRound, round_id))
+    return round_page(_round_or_404(round_id))
 
 
 @bp.route("/rounds/<int:round_id>/unmatched")
 @coordinator_only
 def round_unmatched(round_id: int):
     """The apprentices a round left without a mentor, and why, a page at a time."""
-    return round_page(db.get_or_404(MatchRound, round_id), section="unmatched")
+    return round_page(_round_or_404(round_id), section="unmatched")
 
 
 @bp.route("/rounds/<int:round_id>/report")
 @coordinator_only
 def round_report(round_id: int):
     """The quality report of a round: match rates, scores, mentor load, baselines."""
-    return round_page(db.get_or_404(MatchRound, round_id), section="report")
+    return round_page(_round_or_404(round_id), section="report")
+
+
+def _round_or_404(round_id: int) -> MatchRound:
+    """The round with its cohort, which every section shows, read in the same statement."""
+    return db.get_or_404(MatchRound, round_id, options=[joinedload(MatchRound.cohort)])
 
 
 SECTIONS = {
@@ -97,14 +101,15 @@ SORT_HEADERS = ("apprentice", "partner", "mentor", "score", "status")
 
 
 def _summary_context(match_round: MatchRound, can_change: bool) -> dict:
-    """What every section of a succeeded round shows above it."""
-    latest = decisions.latest_succeeded_round(match_round.cohort_id)
-    is_latest = latest is not None and latest.id == match_round.id
+    """What every section of a succeeded round shows above it, and the cohort's other rounds."""
+    cohort_rounds = decisions.cohort_round_statuses(match_round.cohort_id)
+    is_latest = decisions.latest_succeeded_id(cohort_rounds) == match_round.id
     return {
         "counts": round_pairs.round_counts(match_round.id),
         "is_latest": is_latest,
         "decidable": is_latest and can_change,
         "report": match_round.report or {},
+        "older_rounds": [r for r in cohort_rounds if r.id != match_round.id],
     }
 
 
@@ -139,7 +144,6 @@ def _pairs_context(match_round: MatchRound, counts: round_pairs.RoundCounts) -> 
         "reject_form": RejectForm(formdata=None),
         "rejecting": None,
         "bulk_form": BulkApproveForm(formdata=None),
-        "older_rounds": _older_rounds(match_round),
         "pair_rows": pair_rows.pair_rows,
     }
 
@@ -157,18 +161,6 @@ SECTION_CONTEXTS = {
     "unmatched": _unmatched_context,
     "report": lambda match_round, counts: {},
 }
-
-
-def _older_rounds(match_round: MatchRound) -> list[MatchRound]:
-    """The cohort's other rounds, without their reports and settings, which are not shown."""
-    return list(
-        db.session.scalars(
-            select(MatchRound)
-            .where(MatchRound.cohort_id == match_round.cohort_id, MatchRound.id != match_round.id)
-            .options(load_only(MatchRound.id, MatchRound.status))
-            .order_by(MatchRound.id.desc())
-        )
-    )
 
 
 @bp.route("/rounds/<int:round_id>/progress.json")

@@ -41,6 +41,22 @@ def latest_succeeded_round(cohort_id: int) -> MatchRound | None:
     ).first()
 
 
+def cohort_round_statuses(cohort_id: int) -> list:
+    """(id, status) of every round of the cohort, newest first."""
+    return list(
+        db.session.execute(
+            select(MatchRound.id, MatchRound.status)
+            .where(MatchRound.cohort_id == cohort_id)
+            .order_by(MatchRound.id.desc())
+        )
+    )
+
+
+def latest_succeeded_id(round_statuses: list) -> int | None:
+    """The id of the round open to decisions among a cohort's (id, status), newest first."""
+    return next((r.id for r in round_statuses if r.status == RoundStatus.SUCCEEDED), None)
+
+
 def _check_open(match: ProposedMatch, user: User | None = None) -> None:
     ensure_not_archived(match.round.cohort, user, "decide on a pair")
     latest = latest_succeeded_round(match.round.cohort_id)
