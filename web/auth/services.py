@@ -26,7 +26,12 @@ class PasswordNotAllowed(DomainError):
 
 def find_user_by_email(email: str) -> User | None:
     """The user whose email matches, ignoring case."""
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    return db.session.scalar(select(User).where(_same_email(email)))
+
+
+def _same_email(email: str):
+    """SQL: the user's email is `email`, ignoring case and surrounding spaces."""
+    return func.lower(User.email) == email.strip().lower()
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -63,7 +68,7 @@ def create_user(
     """
     password_hash = hash_password(password)
     taken = EmailTaken("An account with this email address already exists. Sign in instead.")
-    if find_user_by_email(email):
+    if db.session.scalar(select(User.id).where(_same_email(email))) is not None:
         raise taken
     # A second registration sent at the same moment passes the check above; the unique index
     # refuses its row, which is then skipped, so the rest of the transaction stays usable.
