@@ -79,10 +79,12 @@ def register_extensions(app: Flask) -> None:
 
     language.init_app(app)
     from web.auth.sessions import load_user, register_sessions
+    from web.database import end_reads_with_commit
     from web.services import kept_figures, security_events
 
     login_manager.user_loader(load_user)
     register_sessions(app)
+    end_reads_with_commit(app)
     security_events.configure_log()
     kept_figures.watch_program_changes()
 

@@ -11,6 +11,7 @@ import logging
 
 from sqlalchemy import JSON, Column, Table, insert
 
+from web.database import note_write
 from web.extensions import db
 from web.services import kept_figures
 
@@ -34,6 +35,7 @@ def _copy_rows(table: Table, rows: list[dict]) -> None:
     columns = [c for c in table.columns if c.key in rows[0] or c.default is not None]
     names = ", ".join(f'"{column.name}"' for column in columns)
     db.session.flush()  # rows the ORM holds go first, as they would with INSERT
+    note_write(db.session)
     driver_connection = db.session.connection().connection.driver_connection
     with (
         driver_connection.cursor() as cursor,

@@ -16,6 +16,50 @@ from web.extensions import db
 logger = logging.getLogger(__name__)
 _PENDING_TASKS = "pathways.pending_tasks"
 _PENDING_OUTBOX = "pathways.pending_outbox"
+_WROTE = "pathways.wrote"
+
+
+def end_reads_with_commit(app) -> None:
+    """End each request whose transaction only read with COMMIT rather than ROLLBACK.
+
+    Both end a transaction that wrote nothing the same way, but psycopg forgets its prepared
+    statements at every ROLLBACK, so PostgreSQL would plan every statement of every page
+    afresh. A transaction that wrote anything, or a request that failed, still rolls back
+    (Flask-SQLAlchemy's session removal), whatever was not committed.
+    """
+
+    @app.teardown_request
+    def _end_read(error: BaseException | None) -> None:
+        if error is not None or not db.session.registry.has():
+            return  # failed, or never opened a session (a static file)
+        session = db.session()
+        if not session.in_transaction() or session.info.get(_WROTE):
+            return
+        if session.new or session.dirty or session.deleted:
+            return
+        session.commit()
+
+
+def note_write(session: Session) -> None:
+    """Record that the session's transaction wrote, with SQL the session does not see."""
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, flush_context) -> None:
+    note_write(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state) -> None:
+    if not state.is_select:
+        note_write(state.session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
 
 
 def commits(view: Callable) -> Callable:
