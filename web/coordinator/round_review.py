@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from matcher.profiles import COMPONENTS
 from web.access import program_admin_required, role_required
@@ -33,26 +32,21 @@ coordinator_only = role_required(Role.COORDINATOR)
 @coordinator_only
 def show_round(round_id: int):
     """A round: its progress, or its error, or its proposed pairs to review."""
-    return round_page(_round_or_404(round_id))
+    return round_page(db.get_or_404(MatchRound, round_id))
 
 
 @bp.route("/rounds/<int:round_id>/unmatched")
 @coordinator_only
 def round_unmatched(round_id: int):
     """The apprentices a round left without a mentor, and why, a page at a time."""
-    return round_page(_round_or_404(round_id), section="unmatched")
+    return round_page(db.get_or_404(MatchRound, round_id), section="unmatched")
 
 
 @bp.route("/rounds/<int:round_id>/report")
 @coordinator_only
 def round_report(round_id: int):
     """The quality report of a round: match rates, scores, mentor load, baselines."""
-    return round_page(_round_or_404(round_id), section="report")
-
-
-def _round_or_404(round_id: int) -> MatchRound:
-    """The round with its cohort, which every section shows, read in the same statement."""
-    return db.get_or_404(MatchRound, round_id, options=[joinedload(MatchRound.cohort)])
+    return round_page(db.get_or_404(MatchRound, round_id), section="report")
 
 
 SECTIONS = {
