@@ -96,8 +96,22 @@ class PairRow:
     @classmethod
     def from_row(cls, row) -> PairRow:
         """The pair from a row of PAIR_ROW_COLUMNS."""
-        (id_, status, locked, decision_reason, score, reason, components, facts) = row[:8]
-        apprentice_id, apprentice_status, apprentice_user_name = row[8:11]
+        (
+            id_,
+            status,
+            locked,
+            decision_reason,
+            score,
+            reason,
+            components,
+            facts,
+            apprentice_id,
+            apprentice_status,
+            apprentice_user_name,
+            partner_name,
+            mentor_name,
+            mentor_department,
+        ) = row
         return cls(
             id=id_,
             status=status,
@@ -110,9 +124,9 @@ class PairRow:
             apprentice_name=apprentice_display_name(
                 apprentice_id, apprentice_status, apprentice_user_name
             ),
-            partner_name=row[11],
-            mentor_name=row[12],
-            mentor_department=row[13],
+            partner_name=partner_name,
+            mentor_name=mentor_name,
+            mentor_department=mentor_department,
         )
 
 
