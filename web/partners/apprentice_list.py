@@ -38,9 +38,9 @@ def apprentice_rows_page(
     """
     total = apprentice_count(partner_id, cohort_id, status)
     number = page_within(number, per_page, total)
+    offset = (number - 1) * per_page
     parameters = {"partner_id": partner_id, "cohort_id": cohort_id, "status": status}
-    parameters |= {"offset": (number - 1) * per_page, "limit": per_page}
-    parameters["upto"] = parameters["offset"] + per_page
+    parameters |= {"offset": offset, "limit": per_page, "upto": offset + per_page}
     found = db.session.execute(_page_statement(status is not None), parameters).all()
     mentorships = _mentorships_with_mentors([row.mentorship_id for row in found])
     rows = [
