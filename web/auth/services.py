@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, literal, select
 
 from web.auth.passwords import hash_password, password_problem, verify_dummy, verify_password
 from web.auth.sessions import end_all_sessions
@@ -67,27 +67,28 @@ def create_user(
     The password is hashed first either way, so the answer takes as long for a taken address.
     """
     password_hash = hash_password(password)
-    taken = EmailTaken("An account with this email address already exists. Sign in instead.")
-    if db.session.scalar(select(User.id).where(_same_email(email))) is not None:
-        raise taken
-    # A second registration sent at the same moment passes the check above; the unique index
-    # refuses its row, which is then skipped, so the rest of the transaction stays usable.
+    row = {
+        "email": email.strip().lower(),
+        "name": name.strip(),
+        "role": role,
+        "partner_id": partner_id,
+        "password_hash": password_hash,
+        "email_verified": email_verified,
+        "language": language,
+    }
+    # Inserted only where no account has the address in any letter case; a second
+    # registration sent at the same moment passes that test too, and the unique index then
+    # refuses its row, which is skipped, so the rest of the transaction stays usable.
+    columns = User.__table__.c
+    values = select(*(literal(value, columns[name].type) for name, value in row.items()))
     user = db.session.scalar(
         insert_on_conflict(User)
-        .values(
-            email=email.strip().lower(),
-            name=name.strip(),
-            role=role,
-            partner_id=partner_id,
-            password_hash=password_hash,
-            email_verified=email_verified,
-            language=language,
-        )
+        .from_select(list(row), values.where(~exists().where(_same_email(email))))
         .on_conflict_do_nothing(index_elements=[User.email])
         .returning(User)
     )
     if user is None:
-        raise taken
+        raise EmailTaken("An account with this email address already exists. Sign in instead.")
     return user
 
 
