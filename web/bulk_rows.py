@@ -25,7 +25,7 @@ def insert_all(model: type, rows: list[dict]) -> None:
     table = model.__table__
     if db.session.get_bind().dialect.name == "postgresql":
         _copy_rows(table, rows)
-        kept_figures.note_program_changed(db.session)  # COPY is not seen by the ORM
+        kept_figures.note_rows_written(db.session, model)  # COPY is not seen by the ORM
     else:
         db.session.execute(insert(table), rows)
     logger.info("inserted %d %s rows", len(rows), table.name)

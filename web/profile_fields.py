@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     EmailField,
     Field,
@@ -31,9 +30,9 @@ from matcher.schedule import merge_slots
 from web import catalog
 from web.auth.forms import new_password_field, password_again_field
 from web.errors_domain import DomainError
-from web.extensions import db
-from web.models import Mentorship, Skill
+from web.models import Mentorship
 from web.services import mentorships
+from web.services.registration_choices import SkillChoice, skill_choices
 from web.single_line import SingleLine
 
 
@@ -175,11 +174,6 @@ def grid_from_availability(rows: list[list[int]]) -> list[str]:
     return sorted(set(ticked))
 
 
-def skill_taxonomy() -> list[Skill]:
-    """Every skill, grouped by category for the form."""
-    return list(db.session.scalars(select(Skill).order_by(Skill.category, Skill.id)))
-
-
 class SkillLevelsField(Field):
     """A level select for every skill of the taxonomy; data is {skill key: level}.
 
@@ -193,7 +187,7 @@ class SkillLevelsField(Field):
         *,
         levels: Mapping[int, str],
         none_label: str,
-        skills: Callable[[], list[Skill]] = skill_taxonomy,
+        skills: Callable[[], list[SkillChoice]] = skill_choices,
         required_message: str = _l("Choose at least one skill."),
         **kwargs,
     ):
@@ -230,22 +224,22 @@ class SkillLevelsField(Field):
         if not self.process_errors and not self.data:
             raise ValidationError(self.required_message)
 
-    def input_name(self, skill: Skill) -> str:
+    def input_name(self, skill: SkillChoice) -> str:
         """The name of the select for `skill`."""
         return f"{self.name}-{skill.key}"
 
-    def input_id(self, skill: Skill) -> str:
+    def input_id(self, skill: SkillChoice) -> str:
         """The id of the select for `skill`."""
         return f"{self.id}-{skill.key}"
 
-    def groups(self) -> list[tuple[str, list[Skill]]]:
+    def groups(self) -> list[tuple[str, list[SkillChoice]]]:
         """Skills by career pathway (key), in catalogue order; "" holds those of every career."""
-        grouped: dict[str, list[Skill]] = {key: [] for key in ("", *catalog.PATHWAYS)}
+        grouped: dict[str, list[SkillChoice]] = {key: [] for key in ("", *catalog.PATHWAYS)}
         for skill in self.skills:
             grouped[catalog.PATHWAY_OF_SKILL.get(skill.key, "")].append(skill)
         return [(pathway, skills) for pathway, skills in grouped.items() if skills]
 
-    def any_chosen(self, skills: list[Skill]) -> bool:
+    def any_chosen(self, skills: list[SkillChoice]) -> bool:
         """True if one of `skills` has a level (its group then stays in view)."""
         return any(skill.key in self.data for skill in skills)
 
@@ -253,12 +247,12 @@ class SkillLevelsField(Field):
         """The levels as (value, label), each label translated once for all the selects."""
         return [(value, str(label)) for value, label in self.choices]
 
-    def level_of(self, skill: Skill) -> str:
+    def level_of(self, skill: SkillChoice) -> str:
         """The chosen level of `skill` as the select's value."""
         return str(self.data.get(skill.key, 0))
 
-    def chosen_skills(self) -> dict[Skill, int]:
-        """The skills given a level, as the rows this request loaded, with their levels."""
+    def chosen_skills(self) -> dict[SkillChoice, int]:
+        """The skills given a level, with their levels."""
         return {skill: self.data[skill.key] for skill in self.skills if skill.key in self.data}
 
 
@@ -274,27 +268,28 @@ def shared_values(form) -> dict:
     }
 
 
-def sync_skills(rows: list, levels: Mapping[Skill, int], make: Callable[[Skill, int], object]):
-    """Make a profile's skill rows hold exactly `levels`, updating kept rows in place."""
-    wanted = {skill.key: (skill, level) for skill, level in levels.items()}
-    existing = {row.skill.key: row for row in rows}
-    for key, row in existing.items():
-        if key in wanted:
-            row.level = wanted[key][1]
+def sync_skills(rows: list, levels: Mapping[SkillChoice, int], row_model: type) -> None:
+    """Make a profile's skill rows (of `row_model`) hold exactly `levels`, updating kept rows
+    in place."""
+    wanted = {skill.id: level for skill, level in levels.items()}
+    existing = {row.skill_id: row for row in rows}
+    for skill_id, row in existing.items():
+        if skill_id in wanted:
+            row.level = wanted[skill_id]
         else:
             rows.remove(row)
-    for key, (skill, level) in wanted.items():
-        if key not in existing:
-            rows.append(make(skill, level))
+    for skill_id, level in wanted.items():
+        if skill_id not in existing:
+            rows.append(row_model(skill_id=skill_id, level=level))
 
 
-def apply_details(profile, details: dict, make_skill: Callable[[Skill, int], object]) -> None:
+def apply_details(profile, details: dict, skill_model: type) -> None:
     """Set a profile's columns from a form's `details()` and its skill rows from 'skills'."""
     values = dict(details)
     levels = values.pop("skills")
     for column, value in values.items():
         setattr(profile, column, value)
-    sync_skills(profile.skills, levels, make_skill)
+    sync_skills(profile.skills, levels, skill_model)
 
 
 def shared_form_data(profile) -> dict:

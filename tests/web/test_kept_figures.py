@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from tests.conftest import sign_in
 from tests.factories import make_apprentice, make_mentor
 from web.extensions import db
-from web.models import ApprenticeProfile, ApprenticeStatus, KeptFigures
+from web.models import ApprenticeProfile, ApprenticeStatus, Cohort, KeptFigures, PartnerInstitution
 from web.partners import reports as partner_reports
 from web.services import kept_figures, reports
 
@@ -113,3 +113,48 @@ def test_the_cohort_page_shows_a_change_made_by_another_request(client, program)
     make_apprentice(program)
     db.session.commit()
     assert "2 apprentices can be matched" in client.get(url).get_data(as_text=True)
+
+
+def _setup_version() -> int:
+    return db.session.scalar(select(kept_figures.version_now(kept_figures.SETUP)))
+
+
+def test_registrations_leave_the_set_up_version_and_set_up_changes_raise_it(program):
+    before = _setup_version()
+    make_apprentice(program)
+    db.session.commit()
+    assert _setup_version() == before
+
+    program.cohort.registration_open = False
+    db.session.commit()
+    assert _setup_version() == before + 1
+
+    db.session.execute(update(PartnerInstitution).values(active=False))
+    db.session.commit()
+    assert _setup_version() == before + 2
+
+
+def test_rows_written_unseen_by_the_orm_raise_the_versions_that_watch_them(app):
+    db.session.execute(select(1))  # as a COPY would, in the session's transaction
+    kept_figures.note_rows_written(db.session, Cohort)
+    assert db.session.info[kept_figures.SETUP.changed_key()]
+    assert kept_figures.PROGRAM.changed_key() not in db.session.info
+    kept_figures.note_rows_written(db.session, ApprenticeProfile)
+    assert db.session.info[kept_figures.PROGRAM.changed_key()]
+    db.session.rollback()
+    assert not any(version.changed_key() in db.session.info for version in kept_figures.VERSIONS)
+
+
+def test_the_registration_form_offers_each_set_up_change_at_once(client, program):
+    def offered() -> str:
+        return client.get("/apprentice/register").get_data(as_text=True)
+
+    assert "2027 Spring" in offered() and "Northside Library Lab" not in offered()
+    db.session.add(PartnerInstitution(name="Northside Library Lab", kind="nonprofit"))
+    db.session.commit()
+    assert "Northside Library Lab" in offered()
+
+    program.cohort.registration_open = False
+    db.session.commit()
+    assert "No cohort is taking new apprentices" in offered()
+    assert len(db.session.scalars(select(KeptFigures.key)).all()) == 1

@@ -18,7 +18,6 @@ from wtforms.validators import (
 )
 
 from web import catalog
-from web.models import Cohort
 from web.profile_fields import (
     AccountFields,
     SkillLevelsField,
@@ -30,6 +29,7 @@ from web.profile_fields import (
     shared_values,
 )
 from web.services import minors
+from web.services.registration_choices import CohortChoice
 
 
 class DateOfBirthField(DateField):
@@ -165,7 +165,7 @@ class ApprenticeRegistrationForm(AccountFields, SchoolFields, ApprenticeProfileF
 
     # Cohorts whose registration is open (the view sets them): the select's choices, and
     # the start of the one chosen, when age is measured.
-    open_cohorts: list[Cohort] = []
+    open_cohorts: list[CohortChoice] = []
 
     def age_measured_on(self) -> date:
         """The start of the cohort chosen, or today if none is chosen yet."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from web.auth.services import create_user
 from web.errors_domain import DomainError
@@ -14,7 +13,6 @@ from web.models import (
     ApprenticeSkill,
     ApprenticeStatus,
     Cohort,
-    PartnerInstitution,
     Role,
 )
 from web.profile_fields import apply_details
@@ -35,25 +33,6 @@ class ProfileLocked(DomainError):
 
 class RegistrationClosed(DomainError):
     """The chosen cohort is not taking registrations."""
-
-
-def partner_choices() -> list[tuple[int, str]]:
-    """Partner institutions for the registration select."""
-    partners = db.session.execute(
-        select(PartnerInstitution.id, PartnerInstitution.name)
-        .where(PartnerInstitution.active)
-        .order_by(PartnerInstitution.name)
-    )
-    return [(partner_id, name) for partner_id, name in partners]
-
-
-def cohorts_open_for_registration() -> list[Cohort]:
-    """Cohorts whose registration is open, archived or not, in the order the select lists them."""
-    return list(
-        db.session.scalars(
-            select(Cohort).where(Cohort.registration_open).order_by(Cohort.starts_on, Cohort.name)
-        )
-    )
 
 
 def register_apprentice(
@@ -118,7 +97,7 @@ def _apply(profile: ApprenticeProfile, details: dict) -> None:
     is kept."""
     values = dict(details)
     guardian = values.pop("guardian_name", ""), values.pop("guardian_email", "")
-    apply_details(profile, values, lambda skill, level: ApprenticeSkill(skill=skill, level=level))
+    apply_details(profile, values, ApprenticeSkill)
     minors.derive_minor(profile)
     guardians.guardian_changed(profile, *(guardian if profile.is_minor else ("", "")))
 

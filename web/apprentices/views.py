@@ -25,16 +25,18 @@ from web.language import current_language
 from web.models import ApprenticeProfile, MentorshipStatus, Role
 from web.profile_fields import check_in_page, options, shared_form_data
 from web.services import account_emails, erasure, guardians, mentorships, stated_preferences
+from web.services.registration_choices import registration_choices
 
 
 def _registration_form() -> tuple[ApprenticeRegistrationForm, bool]:
     """The registration form with its choices, and whether any cohort takes registrations."""
     form = ApprenticeRegistrationForm()
-    partners = services.partner_choices()
-    form.partner_id.choices = options([("", _("- Select -")), *partners])
-    form.open_cohorts = services.cohorts_open_for_registration()
+    choices = registration_choices()
+    form.partner_id.choices = options([("", _("- Select -")), *choices.partners])
+    form.open_cohorts = choices.cohorts
     # Without a cohort open and a partner to come from, nobody can register yet.
-    cohorts = [(c.id, c.name) for c in form.open_cohorts if not c.archived] if partners else []
+    open_cohorts = [(c.id, c.name) for c in choices.cohorts if not c.archived]
+    cohorts = open_cohorts if choices.partners else []
     form.cohort_id.choices = options([("", _("- Select -")), *cohorts])
     return form, bool(cohorts)
 

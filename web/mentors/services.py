@@ -59,7 +59,7 @@ def update_mentor_profile(profile: MentorProfile, details: dict) -> None:
 
 
 def _apply(profile: MentorProfile, details: dict) -> None:
-    apply_details(profile, details, lambda skill, level: MentorSkill(skill=skill, level=level))
+    apply_details(profile, details, MentorSkill)
     background_checks.mentor_answered(profile)
 
 

@@ -9,11 +9,12 @@ from web.extensions import db
 
 
 class ProgramVersion(db.Model):
-    """One counter, raised in the same transaction as every change to people, pairs or rounds.
+    """A counter, raised in the same transaction as every change to what it watches.
 
     Kept figures carry the version they were counted at: a different version means the
-    program changed since, so they are counted again. The row is id 1, made by the first
-    change; before that the version is 0.
+    program changed since, so they are counted again. Row 1 watches people, pairs and
+    rounds; row 2 the set-up (partners, cohorts, skills). Each row is made by its first
+    change; before that its version is 0.
     """
 
     __tablename__ = "program_versions"

@@ -6,12 +6,17 @@ with the program's version, a counter that every commit changing people, pairs o
 raises in its own transaction (`watch_program_changes`). A page reads the version and the
 kept figures in one statement and counts again only when they differ, so it never shows
 figures older than the last committed change, whichever process made it.
+
+The program's set-up (partners, cohorts, skills: what the registration forms offer) has a
+version of its own, `SETUP`, which registrations leave alone, so choices kept with it stay
+kept while people sign up.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -22,6 +27,7 @@ from web.models import (
     ApprenticeProfile,
     ApprenticeSkill,
     CheckIn,
+    Cohort,
     KeptFigures,
     MatchRound,
     MentorMark,
@@ -32,56 +38,76 @@ from web.models import (
     PartnerInstitution,
     ProgramVersion,
     ProposedMatch,
+    Skill,
     UnmatchedApprentice,
     User,
 )
 
 logger = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class Version:
+    """A counter (a row of program_versions) raised by every commit changing `models`."""
+
+    row: int
+    models: tuple[type, ...]
+
+    def changed_key(self) -> str:
+        """Where a session notes that its transaction changed one of `models`."""
+        return f"changed_version_{self.row}"
+
+
 # What kept figures are counted from: a change to any of these raises the version.
-COUNTED_FROM = (
-    ApprenticeProfile,
-    ApprenticeSkill,
-    MentorProfile,
-    MentorSkill,
-    User,
-    PartnerInstitution,
-    Mentorship,
-    MatchRound,
-    ProposedMatch,
-    UnmatchedApprentice,
-    CheckIn,
-    MentorRanking,
-    MentorMark,
+PROGRAM = Version(
+    1,
+    (
+        ApprenticeProfile,
+        ApprenticeSkill,
+        MentorProfile,
+        MentorSkill,
+        User,
+        PartnerInstitution,
+        Mentorship,
+        MatchRound,
+        ProposedMatch,
+        UnmatchedApprentice,
+        CheckIn,
+        MentorRanking,
+        MentorMark,
+    ),
 )
-_COUNTED_TABLES = frozenset(model.__table__ for model in COUNTED_FROM)
-_CHANGED = "program_changed"
+SETUP = Version(2, (PartnerInstitution, Cohort, Skill))
+VERSIONS = (PROGRAM, SETUP)
+_TABLES = {version: frozenset(model.__table__ for model in version.models) for version in VERSIONS}
 _WROTE = "wrote_in_transaction"
-_ROW = 1
 
 
-def kept(key: str, count: Callable[[], dict]) -> dict:
-    """The figures under `key` as of the current version: kept ones, else `count()`, then kept.
+def kept(key: str, count: Callable[[], dict], version: Version = PROGRAM) -> dict:
+    """The figures under `key` as of `version` now: kept ones, else `count()`, then kept.
 
     `count` returns JSON data (str keys, lists), so kept and fresh figures read the same.
     """
-    version, figures = db.session.execute(select(version_now(), _kept_at(key, version_now()))).one()
+    now = version_now(version)
+    counted_at, figures = db.session.execute(select(now, _kept_at(key, now))).one()
     if db.session.info.get(_WROTE):
         # Counted with this transaction's own writes, not committed yet: kept by nobody.
         return count()
     if figures is not None:
         return figures
     figures = count()
-    _keep(key, version, figures)
+    _keep(key, counted_at, figures)
     return figures
 
 
-def note_program_changed(session: Session) -> None:
-    """Say that `session`'s transaction changed what figures are counted from.
+def note_rows_written(session: Session, model: type) -> None:
+    """Say that `session`'s transaction wrote rows of `model`.
 
     For writes the ORM does not see, such as PostgreSQL's COPY.
     """
-    session.info[_CHANGED] = True
+    for version in VERSIONS:
+        if issubclass(model, version.models):
+            session.info[version.changed_key()] = True
 
 
 def watch_program_changes() -> None:
@@ -94,10 +120,11 @@ def watch_program_changes() -> None:
         event.listen(Session, "after_rollback", _forget_changes)
 
 
-def version_now():
-    """SQL: the program's version now (0 before any change)."""
+def version_now(version: Version = PROGRAM):
+    """SQL: `version`'s value now (0 before any change)."""
     return func.coalesce(
-        select(ProgramVersion.version).where(ProgramVersion.id == _ROW).scalar_subquery(), 0
+        select(ProgramVersion.version).where(ProgramVersion.id == version.row).scalar_subquery(),
+        0,
     )
 
 
@@ -123,33 +150,43 @@ def _keep(key: str, version: int, figures: dict) -> None:
 
 def _note_changed_objects(session: Session, flush_context, instances) -> None:
     session.info[_WROTE] = True
-    if any(isinstance(o, COUNTED_FROM) for o in (*session.new, *session.deleted)) or any(
-        isinstance(o, COUNTED_FROM) and session.is_modified(o) for o in session.dirty
-    ):
-        note_program_changed(session)
+    for version in VERSIONS:
+        if _changes_any_of(session, version.models):
+            session.info[version.changed_key()] = True
+
+
+def _changes_any_of(session: Session, models: tuple[type, ...]) -> bool:
+    return any(isinstance(o, models) for o in (*session.new, *session.deleted)) or any(
+        isinstance(o, models) and session.is_modified(o) for o in session.dirty
+    )
 
 
 def _note_changed_rows(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     state.session.info[_WROTE] = True
-    if getattr(state.statement, "table", None) in _COUNTED_TABLES:
-        note_program_changed(state.session)
+    table = getattr(state.statement, "table", None)
+    for version in VERSIONS:
+        if table in _TABLES[version]:
+            state.session.info[version.changed_key()] = True
 
 
 def _raise_version(session: Session) -> None:
-    """Flush, then raise the version last, so its row lock is held only until the commit."""
+    """Flush, then raise each changed version last, so its row lock is held only until the
+    commit."""
     session.flush()
-    if not session.info.pop(_CHANGED, False):
-        return
-    insert = insert_on_conflict(ProgramVersion).values(id=_ROW, version=1)
-    session.execute(
-        insert.on_conflict_do_update(
-            index_elements=["id"], set_={"version": ProgramVersion.version + 1}
+    for version in VERSIONS:
+        if not session.info.pop(version.changed_key(), False):
+            continue
+        insert = insert_on_conflict(ProgramVersion).values(id=version.row, version=1)
+        session.execute(
+            insert.on_conflict_do_update(
+                index_elements=["id"], set_={"version": ProgramVersion.version + 1}
+            )
         )
-    )
 
 
 def _forget_changes(session: Session) -> None:
-    session.info.pop(_CHANGED, None)
+    for version in VERSIONS:
+        session.info.pop(version.changed_key(), None)
     session.info.pop(_WROTE, None)
