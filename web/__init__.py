@@ -141,6 +141,7 @@ def register_template_helpers(app: Flask) -> None:
     from web import catalog
     from web.about.site import official_site
     from web.auth.passwords import PASSWORD_HINT
+    from web.kept_html import kept_html
     from web.language import formats
     from web.meters import score_meter
     from web.services import contact_details
@@ -148,6 +149,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         catalog=catalog,
+        kept_html=kept_html,
         official_site=official_site,
         password_hint=PASSWORD_HINT,
         mentor_contact_shared=contact_details.mentor_contact_shared,

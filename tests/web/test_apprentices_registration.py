@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token_from, submit
 from web.extensions import db
+from web.language import LANGUAGE_COOKIE
 from web.models import ApprenticeProfile, ApprenticeStatus, AuditEvent, Cohort, Role, User
 from web.services import notifications
 
@@ -238,3 +239,24 @@ def test_the_error_summary_follows_the_order_of_the_page(client, program):
     assert linked[:4] == ["name", "email", "password", "confirm"]
     assert linked.index("partner_id") < linked.index("pathways-0")  # a group: its first box
     assert field_positions == sorted(field_positions), linked
+
+
+def test_the_blank_questions_are_kept_but_never_someone_s_answers(client, program):
+    blank = client.get(URL).get_data(as_text=True)
+    assert not is_checked(blank, "availability", "0-evening")
+
+    answered = submit(client, URL, apprentice_form(program, name=None)).get_data(as_text=True)
+    assert is_checked(answered, "availability", "0-evening") and 'value="2001-03-14"' in answered
+
+    again = client.get(URL).get_data(as_text=True)
+    assert not is_checked(again, "availability", "0-evening")
+    assert 'value="2001-03-14"' not in again and '<option value="3" selected>' not in again
+
+
+def test_the_kept_questions_are_those_of_the_page_s_language(client, program):
+    assert "What you want to learn" in client.get(URL).get_data(as_text=True)
+    client.set_cookie(LANGUAGE_COOKIE, "es")
+    spanish = client.get(URL).get_data(as_text=True)
+    assert "What you want to learn" not in spanish and 'lang="es"' in spanish
+    client.set_cookie(LANGUAGE_COOKIE, "en")
+    assert "What you want to learn" in client.get(URL).get_data(as_text=True)

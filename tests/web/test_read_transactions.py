@@ -1,4 +1,4 @@
-"""A request that only read ends its transaction with COMMIT; one that wrote and failed rolls back."""
+"""A request that only read ends with COMMIT; one that wrote and failed rolls back."""
 
 from __future__ import annotations
 
