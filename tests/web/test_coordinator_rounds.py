@@ -5,8 +5,9 @@ from __future__ import annotations
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from tests.conftest import sign_in, submit
-from tests.factories import make_apprentice, make_mentor, round_form
+from tests.conftest import build_program, sign_in, submit
+from tests.factories import make_apprentice, make_mentor, make_round, round_form
+from tests.web.program_at_size import counted_statements
 from web.extensions import db
 from web.models import (
     AuditEvent,
@@ -15,6 +16,7 @@ from web.models import (
     RoundStatus,
     UnmatchedApprentice,
 )
+from web.services import rounds
 
 
 def start_round(client, program, **overrides):
@@ -224,3 +226,18 @@ def test_a_pairs_explanation_follows_its_apprentices_new_name(client, program):
     apprentice.user.name = "Renamed Apprentice"
     db.session.commit()
     assert "Why Renamed Apprentice and " in why() and old_name not in why()
+
+
+def test_a_round_is_read_with_its_cohort_in_one_statement_and_still_locks_alone(any_app):
+    program = build_program()
+    round_id = make_round(program.cohort, []).id
+    db.session.commit()
+    db.session.expunge_all()
+
+    with counted_statements(db.engine) as count:
+        match_round = rounds.round_with_cohort(round_id)
+        assert match_round.cohort.name == "2027 Spring"
+    assert count[0] == 1
+    db.session.refresh(match_round, with_for_update=True)  # as a decision locks it
+    assert match_round.status == RoundStatus.SUCCEEDED
+    assert rounds.round_with_cohort(round_id + 1) is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from matcher.profiles import COMPONENTS
@@ -32,21 +32,25 @@ coordinator_only = role_required(Role.COORDINATOR)
 @coordinator_only
 def show_round(round_id: int):
     """A round: its progress, or its error, or its proposed pairs to review."""
-    return round_page(db.get_or_404(MatchRound, round_id))
+    return round_page(_round_or_404(round_id))
 
 
 @bp.route("/rounds/<int:round_id>/unmatched")
 @coordinator_only
 def round_unmatched(round_id: int):
     """The apprentices a round left without a mentor, and why, a page at a time."""
-    return round_page(db.get_or_404(MatchRound, round_id), section="unmatched")
+    return round_page(_round_or_404(round_id), section="unmatched")
 
 
 @bp.route("/rounds/<int:round_id>/report")
 @coordinator_only
 def round_report(round_id: int):
     """The quality report of a round: match rates, scores, mentor load, baselines."""
-    return round_page(db.get_or_404(MatchRound, round_id), section="report")
+    return round_page(_round_or_404(round_id), section="report")
+
+
+def _round_or_404(round_id: int) -> MatchRound:
+    return rounds.round_with_cohort(round_id) or abort(404)
 
 
 SECTIONS = {

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from matcher import MatchResult, propose_pairs
 from web import bulk_rows
@@ -54,6 +55,22 @@ STALE_AFTER = timedelta(seconds=MATCH_HARD_TIME_LIMIT)
 
 class RoundInProgress(DomainError):
     """The cohort already has a round waiting or running."""
+
+
+def round_with_cohort(round_id: int) -> MatchRound | None:
+    """The round, with its cohort read in the same statement (the round's pages show both).
+
+    Read side by side rather than through a loader option, which the round would keep for
+    its later refreshes, such as the row lock of a decision (FOR UPDATE cannot take an outer
+    join).
+    """
+    row = db.session.execute(
+        select(MatchRound, Cohort).join(MatchRound.cohort).where(MatchRound.id == round_id)
+    ).first()
+    if row is None:
+        return None
+    set_committed_value(row.MatchRound, "cohort", row.Cohort)
+    return row.MatchRound
 
 
 def is_stale(match_round: MatchRound, now: datetime | None = None) -> bool:
