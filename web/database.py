@@ -33,7 +33,7 @@ def end_reads_with_commit(app) -> None:
         if error is not None or not db.session.registry.has():
             return  # failed, or never opened a session (a static file)
         session = db.session()
-        if not session.in_transaction() or session.info.get(_WROTE):
+        if not session.in_transaction() or wrote_in_transaction(session):
             return
         if session.new or session.dirty or session.deleted:
             return
@@ -43,6 +43,11 @@ def end_reads_with_commit(app) -> None:
 def note_write(session: Session) -> None:
     """Record that the session's transaction wrote, with SQL the session does not see."""
     session.info[_WROTE] = True
+
+
+def wrote_in_transaction(session: Session) -> bool:
+    """True once the session's transaction has flushed, or run anything but a select."""
+    return bool(session.info.get(_WROTE))
 
 
 @event.listens_for(Session, "after_flush")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from web.database import insert_on_conflict
+from web.database import insert_on_conflict, wrote_in_transaction
 from web.extensions import db
 from web.models import (
     ApprenticeProfile,
@@ -80,7 +80,6 @@ PROGRAM = Version(
 SETUP = Version(2, (PartnerInstitution, Cohort, Skill))
 VERSIONS = (PROGRAM, SETUP)
 _TABLES = {version: frozenset(model.__table__ for model in version.models) for version in VERSIONS}
-_WROTE = "wrote_in_transaction"
 
 
 def kept(key: str, count: Callable[[], dict], version: Version = PROGRAM) -> dict:
@@ -90,7 +89,7 @@ def kept(key: str, count: Callable[[], dict], version: Version = PROGRAM) -> dic
     """
     now = version_now(version)
     counted_at, figures = db.session.execute(select(now, _kept_at(key, now))).one()
-    if db.session.info.get(_WROTE):
+    if wrote_in_transaction(db.session):
         # Counted with this transaction's own writes, not committed yet: kept by nobody.
         return count()
     if figures is not None:
@@ -149,7 +148,6 @@ def _keep(key: str, version: int, figures: dict) -> None:
 
 
 def _note_changed_objects(session: Session, flush_context, instances) -> None:
-    session.info[_WROTE] = True
     for version in VERSIONS:
         if _changes_any_of(session, version.models):
             session.info[version.changed_key()] = True
@@ -164,7 +162,6 @@ def _changes_any_of(session: Session, models: tuple[type, ...]) -> bool:
 def _note_changed_rows(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
-    state.session.info[_WROTE] = True
     table = getattr(state.statement, "table", None)
     for version in VERSIONS:
         if table in _TABLES[version]:
@@ -189,4 +186,3 @@ def _raise_version(session: Session) -> None:
 def _forget_changes(session: Session) -> None:
     for version in VERSIONS:
         session.info.pop(version.changed_key(), None)
-    session.info.pop(_WROTE, None)
