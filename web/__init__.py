@@ -141,11 +141,13 @@ def register_template_helpers(app: Flask) -> None:
     from web import catalog
     from web.about.site import official_site
     from web.auth.passwords import PASSWORD_HINT
+    from web.kept_html import init_app as init_kept_parts
     from web.kept_html import kept_html
     from web.language import formats
     from web.meters import score_meter
     from web.services import contact_details
 
+    init_kept_parts(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         catalog=catalog,

@@ -57,6 +57,10 @@ class Version:
         """Where a session notes that its transaction changed one of `models`."""
         return f"changed_version_{self.row}"
 
+    def seen_key(self) -> str:
+        """Where a session notes the value its transaction read."""
+        return f"seen_version_{self.row}"
+
 
 # What kept figures are counted from: a change to any of these raises the version.
 PROGRAM = Version(
@@ -92,11 +96,28 @@ def kept(key: str, count: Callable[[], dict], version: Version = PROGRAM) -> dic
     if wrote_in_transaction(db.session):
         # Counted with this transaction's own writes, not committed yet: kept by nobody.
         return count()
+    db.session.info[version.seen_key()] = counted_at
     if figures is not None:
         return figures
     figures = count()
     _keep(key, counted_at, figures)
     return figures
+
+
+def version_seen(version: Version = PROGRAM) -> int | None:
+    """`version` as this transaction reads it: read once, then remembered until it ends.
+
+    None when the transaction has written: what it reads then is not committed, so nothing
+    read in it may be kept under a version. Whatever the transaction reads after the version
+    is at least as new as it, so HTML kept under it is never older than the version says.
+    """
+    if wrote_in_transaction(db.session):
+        return None
+    seen = db.session.info.get(version.seen_key())
+    if seen is None:
+        seen = db.session.scalar(select(version_now(version)))
+        db.session.info[version.seen_key()] = seen
+    return seen
 
 
 def note_rows_written(session: Session, model: type) -> None:
@@ -186,3 +207,4 @@ def _raise_version(session: Session) -> None:
 def _forget_changes(session: Session) -> None:
     for version in VERSIONS:
         session.info.pop(version.changed_key(), None)
+        session.info.pop(version.seen_key(), None)
