@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from matcher.profiles import COMPONENTS
 from web.access import program_admin_required, role_required
@@ -20,9 +22,11 @@ from web.coordinator.review_state import encode_back, review_args, review_source
 from web.database import commits
 from web.errors_domain import DomainError
 from web.extensions import db
+from web.kept_html import kept_part
+from web.language import current_language
 from web.models import MatchRound, ProposedMatch, Role, RoundStatus
 from web.profile_fields import options
-from web.services import decisions, round_pairs, rounds, worker_health
+from web.services import decisions, kept_figures, round_pairs, rounds, worker_health
 from web.services.paging import page_number
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -79,10 +83,41 @@ def round_page(match_round: MatchRound, section: str = "pairs", **refused_forms)
         "sections": SECTIONS,
     }
     if match_round.status == RoundStatus.SUCCEEDED:
-        summary = _summary_context(match_round, context["can_change"])
-        context |= summary | SECTION_CONTEXTS[section](match_round, summary["counts"])
-        context |= refused_forms
+        context |= _summary_context(match_round, context["can_change"])
+        context["section_html"] = _section_html(match_round, section, context, refused_forms)
     return render_template("coordinator/round.html", **context, **_parameters_context())
+
+
+CSRF_PLACEHOLDER = Markup("<!--kept-csrf-token-->")
+
+
+def _section_html(match_round: MatchRound, section: str, context: dict, refused_forms) -> Markup:
+    """The section under the summary, kept until the program changes.
+
+    Kept per view of it (filters, order, page), language and whether the viewer may decide;
+    a section showing a refused form is rendered afresh. The section's own reads happen in
+    `render`, after the program's version is read, so a kept section is never older than
+    its key.
+    """
+    args = sorted(review_source().items(multi=True))
+    version = kept_figures.version_seen()
+    key = ("round", match_round.id, section, version, current_language(), context["decidable"])
+
+    def render() -> str:
+        counts = context["counts"]
+        section_context = SECTION_CONTEXTS[section](match_round, counts) | refused_forms
+        return render_template(
+            f"coordinator/_round_{section}.html",
+            **context | section_context,
+            csrf_token=lambda: CSRF_PLACEHOLDER,
+        )
+
+    return kept_part(
+        (*key, tuple(args)),
+        render,
+        keep=version is not None and not refused_forms,
+        fill={CSRF_PLACEHOLDER: generate_csrf()},
+    )
 
 
 def _parameters_context() -> dict:
