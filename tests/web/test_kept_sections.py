@@ -1,6 +1,6 @@
 """Long lists kept by each web process until the program changes (a round's pairs and
-unmatched apprentices): never out of date, never holding one person's token or typing
-for another."""
+unmatched apprentices, a partner's apprentices in a cohort): never out of date, never
+holding one person's token, typing or partner for another."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from tests.web.auth_helpers import each_request_starts_from_its_own_cookies  # n
 from tests.web.program_at_size import counted_statements
 from web.coordinator.round_review import CSRF_PLACEHOLDER
 from web.extensions import db
-from web.models import MatchStatus, ProposedMatch, Role, UnmatchedApprentice
+from web.models import (
+    ApprenticeStatus,
+    MatchStatus,
+    ProposedMatch,
+    Role,
+    UnmatchedApprentice,
+)
 
 
 def _round_with_pairs(program, pairs: int = 2):
@@ -133,3 +139,26 @@ def test_the_unmatched_apprentices_follow_a_rename(client, program):
 
     assert "Renamed Apprentice" in client.get(url).get_data(as_text=True)
 
+
+def test_a_partners_list_is_kept_per_partner_filter_and_page_and_follows_changes(app, program):
+    mine = make_apprentice(program)
+    theirs = make_apprentice(program, program.partner_b)
+    db.session.commit()
+    partner_a, partner_b = app.test_client(), app.test_client()
+    sign_in(partner_a, program.partner_a_user)
+    sign_in(partner_b, program.partner_b_user)
+    url = f"/partner/cohorts/{program.cohort.id}"
+
+    first, first_count = _view(partner_a, url)
+    again, again_count = _view(partner_a, url)
+    other, _ = _view(partner_b, url)
+    assert mine.user.name in first and theirs.user.name not in first
+    assert again_count < first_count and again == first
+    assert theirs.user.name in other and mine.user.name not in other
+    waiting, _ = _view(partner_a, url + "?status=approved")
+    assert mine.user.name not in waiting
+
+    mine.status = ApprenticeStatus.APPROVED
+    db.session.commit()
+
+    assert mine.user.name in _view(partner_a, url + "?status=approved")[0]

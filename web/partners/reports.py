@@ -114,20 +114,29 @@ def cohort_summary(partner_id: int, cohort: Cohort, last_month: str) -> CohortSu
 
     Counted over all of them in SQL, and kept until the program changes.
     """
-    scope = (
-        ApprenticeProfile.partner_id == partner_id,
-        ApprenticeProfile.cohort_id == cohort.id,
-        ApprenticeProfile.status != ApprenticeStatus.WITHDRAWN,
-    )
-    figures = kept_figures.kept(
-        f"partner:{partner_id}:cohort:{cohort.id}:{last_month}",
-        lambda: _count_cohort(cohort.id, scope, last_month),
-    )
+    figures = _cohort_figures(partner_id, cohort, last_month)
     return CohortSummary(
         cohort=cohort,
         funnel=Funnel(**figures["funnel"]),
         pathways=tuple((key, count) for key, count in figures["pathways"]),
         check_ins=_check_in_health(last_month, figures["check_ins"]),
+    )
+
+
+def cohort_funnel(partner_id: int, cohort: Cohort, last_month: str) -> Funnel:
+    """The summary's funnel alone: its kept figures, without naming the pairs to look at."""
+    return Funnel(**_cohort_figures(partner_id, cohort, last_month)["funnel"])
+
+
+def _cohort_figures(partner_id: int, cohort: Cohort, last_month: str) -> dict:
+    scope = (
+        ApprenticeProfile.partner_id == partner_id,
+        ApprenticeProfile.cohort_id == cohort.id,
+        ApprenticeProfile.status != ApprenticeStatus.WITHDRAWN,
+    )
+    return kept_figures.kept(
+        f"partner:{partner_id}:cohort:{cohort.id}:{last_month}",
+        lambda: _count_cohort(cohort.id, scope, last_month),
     )
 
 

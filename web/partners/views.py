@@ -13,16 +13,20 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from web.access import role_required
 from web.database import commits
+from web.kept_html import kept_part
+from web.language import current_language
 from web.models import Cohort, Role
 from web.models.base import utcnow
 from web.partners import apprentice_list, bp, reports, services, tokens
 from web.partners.export import apprentices_csv
 from web.partners.forms import StatusFilterForm, TokenForm
+from web.services import kept_figures
 from web.services.notifications import absolute_url
 from web.services.paging import page_number
 
@@ -75,20 +79,34 @@ def dashboard() -> str:
 def cohort(cohort_id: int) -> str:
     """The partner's apprentices in one cohort, optionally of one status."""
     partner_id, cohort, form = _cohort_and_filter(cohort_id)
-    status = form.status.data if form.validate() else None
-    rows = apprentice_list.apprentice_rows_page(
-        partner_id, cohort.id, status or None, page_number(request.args.get("page")), PER_PAGE
-    )
-    summary = reports.cohort_summary(partner_id, cohort, _last_month())
+    status = (form.status.data if form.validate() else None) or None
+    progress = reports.cohort_funnel(partner_id, cohort, _last_month())
     return render_template(
         "partners/cohort.html",
         cohort=cohort,
         form=form,
-        rows=rows,
-        status=status,
-        summary=summary,
-        status_labels=services.STATUS_LABELS,
+        progress=progress,
+        apprentices_html=_apprentices_html(partner_id, cohort, status),
     )
+
+
+def _apprentices_html(partner_id: int, cohort: Cohort, status: str | None) -> Markup:
+    """A page of the list, kept until the program changes; read only when not kept."""
+    number = page_number(request.args.get("page"))
+    version = kept_figures.version_seen()
+
+    def render() -> str:
+        rows = apprentice_list.apprentice_rows_page(partner_id, cohort.id, status, number, PER_PAGE)
+        return render_template(
+            "partners/_cohort_apprentices.html",
+            cohort=cohort,
+            rows=rows,
+            status=status,
+            status_labels=services.STATUS_LABELS,
+        )
+
+    key = ("partner cohort", partner_id, cohort.id, cohort.name, status, number, version)
+    return kept_part((*key, current_language()), render, keep=version is not None)
 
 
 @bp.get("/cohorts/<int:cohort_id>/report")
