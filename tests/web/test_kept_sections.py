@@ -162,3 +162,20 @@ def test_a_partners_list_is_kept_per_partner_filter_and_page_and_follows_changes
     db.session.commit()
 
     assert mine.user.name in _view(partner_a, url + "?status=approved")[0]
+
+
+def test_the_round_settings_show_the_last_rounds_values_and_each_its_own_token(app, program):
+    admin, other = app.test_client(), app.test_client()
+    sign_in(admin, program.coordinator)
+    url = f"/coordinator/cohorts/{program.cohort.id}"
+    before = admin.get(url).get_data(as_text=True)
+    assert 'name="min_overlap_minutes"' in before and 'value="60"' in before
+
+    make_round(program.cohort, [], parameters={"min_overlap_minutes": 90, "objective": "max_score"})
+    db.session.commit()
+    after = admin.get(url).get_data(as_text=True)
+    assert 'value="90"' in after and 'value="60"' not in after
+    sign_in(other, program.coordinator)
+    again = other.get(url).get_data(as_text=True)
+    assert 'value="90"' in again
+    assert csrf_token_from(again) != csrf_token_from(after)

@@ -155,6 +155,10 @@ def _weight_field(component: str) -> NumberField:
 class RoundSettingsForm(PreferenceSettings, FlaskForm):
     """The rules of a matching round, saved with it so its result can be reproduced."""
 
+    def shown_values(self) -> tuple[tuple[str, str], ...]:
+        """Each field's value as the form shows it: what its kept HTML is kept under."""
+        return tuple((f.name, repr(f.data)) for f in self if f.name != "csrf_token")
+
     objective = RadioField(
         "What should the round aim for?", choices=options(OBJECTIVE_CHOICES), default="max_matches"
     )
