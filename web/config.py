@@ -74,6 +74,9 @@ def settings_from_env(instance_path: Path) -> dict:
         **rate_limit_settings(redis_url),
         # A worker silent for this long is gone: its rounds say that no worker is on them.
         "WORKER_LOST_AFTER_SECONDS": float(os.environ.get("WORKER_LOST_AFTER_SECONDS", "30")),
+        # Characters of long lists a web process keeps between changes of the program (about
+        # 30 MB at the default); 0 renders every view afresh.
+        "KEPT_HTML_CHARACTERS": int(os.environ.get("KEPT_HTML_CHARACTERS", "24000000")),
         # Pages, styles and scripts are compressed; CSV files stay streamed (compressed chunk by
         # chunk when the browser takes br or deflate).
         "COMPRESS_MIMETYPES": [

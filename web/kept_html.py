@@ -20,13 +20,11 @@ from collections.abc import Callable, Mapping
 from flask import Flask, current_app
 from markupsafe import Markup
 
-KEPT_CHARACTERS_AT_MOST = 24_000_000  # every kept part of an app together, about 30 MB
-
 
 class KeptParts:
     """The parts one app keeps, forgotten all at once when they grow past their bound."""
 
-    def __init__(self, characters_at_most: int = KEPT_CHARACTERS_AT_MOST) -> None:
+    def __init__(self, characters_at_most: int) -> None:
         self.characters_at_most = characters_at_most
         self.parts: dict[tuple, Markup] = {}
         self.characters = 0
@@ -35,6 +33,8 @@ class KeptParts:
         return self.parts.get(key)
 
     def keep(self, key: tuple, html: Markup) -> None:
+        if len(html) > self.characters_at_most:
+            return
         if self.characters + len(html) > self.characters_at_most:
             self.forget_all()
         self.characters += len(html) - len(self.parts.get(key, ""))
@@ -46,7 +46,7 @@ class KeptParts:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["kept_parts"] = KeptParts()
+    app.extensions["kept_parts"] = KeptParts(app.config["KEPT_HTML_CHARACTERS"])
 
 
 def kept_html(*key, caller: Callable[[], str], keep: bool = True) -> Markup:

@@ -61,3 +61,12 @@ def test_the_kept_parts_are_bounded_by_their_characters():
         assert parts.characters == 4 * len(parts.parts) <= 10
     parts.keep((9,), Markup("ab"))
     assert parts.characters == 4 * (len(parts.parts) - 1) + 2
+
+
+def test_a_process_set_to_keep_nothing_renders_every_view(migrated_sqlite, tmp_path):
+    config = conftest.test_config(f"sqlite:///{migrated_sqlite}") | {"KEPT_HTML_CHARACTERS": 0}
+    renders = []
+    with create_app(config, instance_path=str(tmp_path)).app_context():
+        for _ in range(2):
+            kept.kept_html("part", caller=_render("one", renders))
+    assert renders == ["one", "one"]
