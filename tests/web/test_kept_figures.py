@@ -7,7 +7,14 @@ from sqlalchemy import select, update
 from tests.conftest import sign_in
 from tests.factories import make_apprentice, make_mentor
 from web.extensions import db
-from web.models import ApprenticeProfile, ApprenticeStatus, Cohort, KeptFigures, PartnerInstitution
+from web.models import (
+    ApprenticeProfile,
+    ApprenticeStatus,
+    Cohort,
+    KeptFigures,
+    PartnerInstitution,
+    ProgramVersion,
+)
 from web.partners import reports as partner_reports
 from web.services import kept_figures, reports
 
@@ -158,3 +165,19 @@ def test_the_registration_form_offers_each_set_up_change_at_once(client, program
     db.session.commit()
     assert "No cohort is taking new apprentices" in offered()
     assert len(db.session.scalars(select(KeptFigures.key)).all()) == 1
+
+
+def test_the_version_seen_is_read_once_per_transaction_and_anew_after_it(program):
+    db.session.commit()
+    seen = kept_figures.version_seen()
+    assert kept_figures.version_seen() == seen == _version()
+
+    make_apprentice(program)
+    assert kept_figures.version_seen() is None  # written, not committed: nothing to key by
+    db.session.commit()
+    assert kept_figures.version_seen() == seen + 1
+    assert kept_figures.version_seen() == seen + 1
+    db.session.close()  # ended without a commit
+    with db.engine.begin() as elsewhere:  # another process's change
+        elsewhere.execute(update(ProgramVersion).values(version=ProgramVersion.version + 1))
+    assert kept_figures.version_seen() == seen + 2

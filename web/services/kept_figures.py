@@ -138,6 +138,7 @@ def watch_program_changes() -> None:
         event.listen(Session, "before_commit", _raise_version)
         event.listen(Session, "after_commit", _forget_changes)
         event.listen(Session, "after_rollback", _forget_changes)
+        event.listen(Session, "after_transaction_end", _forget_versions_seen)
 
 
 def version_now(version: Version = PROGRAM):
@@ -207,4 +208,9 @@ def _raise_version(session: Session) -> None:
 def _forget_changes(session: Session) -> None:
     for version in VERSIONS:
         session.info.pop(version.changed_key(), None)
+
+
+def _forget_versions_seen(session: Session, transaction) -> None:
+    """However a transaction ends (commit, rollback, close), the next one reads anew."""
+    for version in VERSIONS:
         session.info.pop(version.seen_key(), None)
